@@ -1,0 +1,86 @@
+// ptmodel: the command. Exit codes: 0 all good, 1 an expectation or property
+// failed, 2 bad input or usage.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/run.hpp"
+
+namespace fs = std::filesystem;
+using namespace ptm;
+
+namespace {
+
+// FILE arguments: files, or directories searched for *.scn.
+std::vector<std::string> collect(const std::vector<std::string>& args) {
+  std::vector<std::string> files;
+  for (const auto& a : args) {
+    std::error_code ec;
+    if (fs::is_directory(a, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::recursive_directory_iterator(a, ec))
+        if (e.is_regular_file() && e.path().extension() == ".scn") found.push_back(e.path().string());
+      if (found.empty()) throw scn::InputError(fmt::format("{}: no .scn files in this directory", a));
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(a);
+    }
+  }
+  return files;
+}
+
+int cmd_run(const std::vector<std::string>& args, const scn::RunOptions& opt) {
+  int failed_files = 0, steps = 0;
+  auto files = collect(args);
+  for (const auto& f : files) {
+    auto sc = scn::parse_file(f);
+    auto r = scn::run_scenario(sc, std::cout, opt);
+    steps += static_cast<int>(r.steps.size());
+    failed_files += r.failures > 0;
+  }
+  std::cout << fmt::format("ran {} scenario{} ({} steps): {} passed, {} failed\n", files.size(),
+                           files.size() == 1 ? "" : "s", steps, files.size() - failed_files, failed_files);
+  return failed_files ? 1 : 0;
+}
+
+int cmd_checks() {
+  fmt::print("{:<24} {:<14} {:<9} {:<8} {}\n", "check", "function", "seed", "outcome", "test");
+  for (const auto& c : kChecks) {
+    std::string lines = c.seed_first ? fmt::format("{}-{}", c.seed_first, c.seed_last) : "-";
+    std::string out = c.kind == K_ERR ? scn::errno_name(c.err) : c.kind == K_HANG ? "hang" : c.kind == K_FAULT ? "fault" : "blocked";
+    fmt::print("{:<24} {:<14} {:<9} {:<8} {}{}\n", c.id, c.where, lines, out, c.comment,
+               c.reachable ? "" : fmt::format("  [cannot fire here: {}]", c.why));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ptmodel: a checked model of FreeBSD's ptrace(2) permission and stop-state rules (sys_process.c, 2003)"};
+  app.require_subcommand(1);
+  scn::RunOptions opt;
+  std::vector<std::string> files;
+  auto* run = app.add_subcommand("run", "Run scenario files on the model: per step the outcome, the deciding check and the state change");
+  run->add_option("FILE", files, "scenario files, or directories of *.scn files")->required();
+  run->add_flag("-q,--quiet", opt.quiet, "print only mismatches and the summary");
+  run->add_flag("-p,--properties", opt.properties, "print the properties each step violates");
+  app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  try {
+    if (*run) return cmd_run(files, opt);
+    return cmd_checks();
+  } catch (const scn::InputError& e) {
+    std::cerr << "ptmodel: " << e.what() << "\n";
+    return 2;
+  }
+}

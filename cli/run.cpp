@@ -1,0 +1,302 @@
+#include "cli/run.hpp"
+
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "model/properties.hpp"
+
+namespace ptm::scn {
+
+namespace {
+
+using C = Concrete;
+
+struct Named {
+  int slot;
+  std::int64_t pid;
+  bool gone = false;
+};
+
+class Run {
+ public:
+  Run(const Scenario& sc, std::ostream& out, const RunOptions& opt) : sc_(sc), out_(out), opt_(opt) {
+    s_ = initial_state<C, kRunProcs>();
+    names_["proc0"] = {SLOT_PROC0, 0};
+    names_["init"] = {SLOT_INIT, 1};
+  }
+
+  RunResult go() {
+    RunResult r;
+    if (!opt_.quiet) out_ << fmt::format("== {}\n", sc_.file);
+    for (const Line& l : sc_.lines) {
+      StepRecord rec = l.type == Line::EXPECT_STATE ? expect_state(l) : operation(l);
+      if (rec.expectation_failed) ++r.failures;
+      r.steps.push_back(std::move(rec));
+    }
+    if (!opt_.quiet || r.failures)
+      out_ << fmt::format("{}: {} steps, {} expectation{} failed\n", sc_.file, sc_.lines.size(), r.failures,
+                          r.failures == 1 ? "" : "s");
+    return r;
+  }
+
+ private:
+  [[noreturn]] void fail(const Line& l, const std::string& msg) const {
+    throw InputError(fmt::format("{}:{}: {}", sc_.file, l.line, msg));
+  }
+
+  // The slot of a named process that still exists (live or zombie).
+  int slot_of(const Line& l, const std::string& name) const {
+    const Named& n = names_.at(name);
+    if (n.gone) fail(l, fmt::format("process `{}` no longer exists (it was reaped)", name));
+    return n.slot;
+  }
+
+  std::string slot_name(std::int64_t slot) const {
+    if (slot == NOPROC) return "NULL";
+    for (const auto& [k, v] : names_)
+      if (!v.gone && v.slot == slot) return k;
+    return fmt::format("slot{}", slot);
+  }
+  std::string pid_text(std::int64_t pid) const {
+    for (const auto& [k, v] : names_)
+      if (v.pid == pid) return fmt::format("{} ({})", pid, k);
+    return fmt::format("{}", pid);
+  }
+
+  static std::string sigset_text(const Sigset<C>& set) {
+    std::string out;
+    for (int sig = 1; sig <= _SIG_MAXSIG; ++sig)
+      if (sigismember<C>(set, sig)) out += (out.empty() ? "" : ",") + signal_name(sig);
+    return out.empty() ? "none" : out;
+  }
+
+  // What changed, one line per process.
+  void print_diff(const RunState& a, const RunState& b) {
+    auto glob = [&](const char* name, std::int64_t x, std::int64_t y) {
+      if (x != y) out_ << fmt::format("        {} {} -> {}\n", name, x, y);
+    };
+    glob("kern.securelevel", a.securelevel, b.securelevel);
+    glob("security.bsd.unprivileged_proc_debug", a.unprivileged_proc_debug, b.unprivileged_proc_debug);
+    glob("security.bsd.see_other_uids", a.see_other_uids, b.see_other_uids);
+    glob("security.bsd.see_other_gids", a.see_other_gids, b.see_other_gids);
+    glob("security.bsd.suser_enabled", a.suser_enabled, b.suser_enabled);
+    for (int i = 0; i < kRunProcs; ++i) {
+      const Proc<C>& p = a.procs[i];
+      const Proc<C>& q = b.procs[i];
+      std::vector<std::string> ch;
+      auto st = [](std::int64_t v) { return v == PRS_FREE ? "free" : v == PRS_NORMAL ? "live" : "zombie"; };
+      if (p.p_state != q.p_state) ch.push_back(fmt::format("{} -> {}", st(p.p_state), st(q.p_state)));
+      if (q.p_state == PRS_FREE) {
+        if (!ch.empty()) out_ << fmt::format("        {}: {}\n", slot_name(i), fmt::join(ch, ", "));
+        continue;
+      }
+      if (p.p_state == PRS_FREE) {  // a new process: show what it starts with
+        const auto& d = q.p_ucred;
+        out_ << fmt::format("        {}: new, pid {}, parent {}, uids (r,e,sv) {},{},{}, gids (r,e,sv) {},{},{}{}{}\n",
+                            slot_name(i), q.p_pid, slot_name(q.p_pptr), d.cr_ruid, d.cr_uid, d.cr_svuid, d.cr_rgid,
+                            d.cr_groups[0], d.cr_svgid, q.P_SUGID ? ", P_SUGID" : "",
+                            q.P_SYSTEM ? ", P_SYSTEM" : "");
+        continue;
+      }
+      if (p.p_pid != q.p_pid) ch.push_back(fmt::format("pid {}", q.p_pid));
+      if (p.p_pptr != q.p_pptr) ch.push_back(fmt::format("p_pptr {} -> {}", slot_name(p.p_pptr), slot_name(q.p_pptr)));
+      if (p.p_oppid != q.p_oppid) ch.push_back(fmt::format("p_oppid {} -> {}", p.p_oppid, pid_text(q.p_oppid)));
+      auto flag = [&](const char* n, bool x, bool y) {
+        if (x != y) ch.push_back(fmt::format("{}{}", y ? "+" : "-", n));
+      };
+      flag("P_SYSTEM", p.P_SYSTEM, q.P_SYSTEM);
+      flag("P_TRACED", p.P_TRACED, q.P_TRACED);
+      flag("P_WAITED", p.P_WAITED, q.P_WAITED);
+      flag("P_WEXIT", p.P_WEXIT, q.P_WEXIT);
+      flag("P_SUGID", p.P_SUGID, q.P_SUGID);
+      flag("P_INEXEC", p.P_INEXEC, q.P_INEXEC);
+      flag("P_STOPPED_SIG", p.P_STOPPED_SIG, q.P_STOPPED_SIG);
+      flag("P_STOPPED_TRACE", p.P_STOPPED_TRACE, q.P_STOPPED_TRACE);
+      flag("PS_INMEM", p.PS_INMEM, q.PS_INMEM);
+      flag("PS_SWAPPINGIN", p.PS_SWAPPINGIN, q.PS_SWAPPINGIN);
+      flag("PSL_T", p.td_sstep, q.td_sstep);
+      if (p.p_xstat != q.p_xstat) ch.push_back(fmt::format("p_xstat {} -> {}", p.p_xstat, q.p_xstat));
+      if (p.p_siglist != q.p_siglist) ch.push_back(fmt::format("pending {}", sigset_text(q.p_siglist)));
+      if (p.td_pc != q.td_pc) ch.push_back(fmt::format("pc {:#x}", q.td_pc));
+      const auto& c = p.p_ucred;
+      const auto& d = q.p_ucred;
+      if (c.cr_uid != d.cr_uid || c.cr_ruid != d.cr_ruid || c.cr_svuid != d.cr_svuid)
+        ch.push_back(fmt::format("uids (r,e,sv) {},{},{}", d.cr_ruid, d.cr_uid, d.cr_svuid));
+      if (c.cr_groups != d.cr_groups || c.cr_rgid != d.cr_rgid || c.cr_svgid != d.cr_svgid || c.cr_ngroups != d.cr_ngroups)
+        ch.push_back(fmt::format("gids (r,e,sv) {},{},{} groups {}", d.cr_rgid, d.cr_groups[0], d.cr_svgid,
+                                 fmt::join(d.cr_groups.begin(), d.cr_groups.begin() + d.cr_ngroups, ",")));
+      if (c.cr_prison != d.cr_prison) ch.push_back(fmt::format("prison {}", d.cr_prison));
+      if (!ch.empty()) out_ << fmt::format("        {}: {}\n", slot_name(i), fmt::join(ch, ", "));
+    }
+  }
+
+  bool check_expect(const Line& l, const Outcome<C>& o, std::string& why) const {
+    const Expect& e = l.expect;
+    auto want_pid = [&](const std::string& name) { return names_.at(name).pid; };
+    bool ok = true;
+    switch (e.what) {
+      case Expect::NONE: return true;
+      case Expect::OK_ANY: ok = o.kind == K_OK; break;
+      case Expect::OK_VALUE: ok = o.kind == K_OK && o.retval == e.value; break;
+      case Expect::OK_PROC: ok = o.kind == K_OK && o.retval == want_pid(e.proc); break;
+      case Expect::ERR: ok = o.kind == K_ERR && o.error == e.value; break;
+      case Expect::HANG: ok = o.kind == K_HANG; break;
+      case Expect::FAULT: ok = o.kind == K_FAULT; break;
+      case Expect::BLOCKED: ok = o.kind == K_BLOCKED; break;
+      case Expect::WAIT_STATUS: {
+        std::int64_t st = e.status == Expect::STOPPED ? BSD_W_STOPCODE(e.status_value)
+                        : e.status == Expect::EXITED  ? BSD_W_EXITCODE(e.status_value, 0)
+                                                      : BSD_W_EXITCODE(0, e.status_value);
+        ok = o.kind == K_OK && o.status == st && o.retval != 0;
+        if (!e.proc.empty()) ok = ok && o.retval == want_pid(e.proc);
+        else if (!l.target.empty()) ok = ok && o.retval == want_pid(l.target);
+        break;
+      }
+    }
+    if (!ok) why = fmt::format("expected `{}`, got `{}`", e.text, outcome_text(o));
+    return ok;
+  }
+
+  std::string status_text(std::int64_t st) const {
+    if ((st & 0177) == 0177) return fmt::format("stopped {}", signal_name(st >> 8));
+    if ((st & 0177) == 0) return fmt::format("exited {}", (st >> 8) & 0xff);
+    return fmt::format("signaled {}", signal_name(st & 0177));
+  }
+
+  StepRecord operation(const Line& l) {
+    StepRecord rec;
+    rec.line = &l;
+    Args<C> a = l.args;
+    if (!l.actor.empty()) a.actor = slot_of(l, l.actor);
+    if (!l.target.empty()) {
+      const Named& t = names_.at(l.target);
+      if (l.op.kind == OP_SWAPOUT || l.op.kind == OP_SWAPIN || l.op.kind == OP_SWAPIN_BEGIN)
+        a.pid = slot_of(l, l.target);
+      else if (l.op.kind == OP_PTRACE)
+        a.pt.pid = t.pid;  // the pid it had: after a reap it may name someone else
+      else
+        a.pid = t.pid;
+    }
+    rec.pre = s_;
+    auto st = step<C, kRunProcs>(s_, l.op, a);
+    rec.out = st.out;
+    rec.post = st.next;
+    s_ = st.next;
+    // Bind the name of a new process; mark reaped ones gone.
+    if (!l.bind.empty() && st.out.kind == K_OK) {
+      for (int i = 0; i < kRunProcs; ++i)
+        if (s_.procs[i].p_state == PRS_NORMAL && s_.procs[i].p_pid == st.out.retval) names_[l.bind] = {i, st.out.retval};
+    } else if (!l.bind.empty()) {
+      names_[l.bind] = {NOPROC, -1, true};
+    }
+    for (auto& [k, v] : names_)
+      if (!v.gone && (s_.procs[v.slot].p_state == PRS_FREE || s_.procs[v.slot].p_pid != v.pid)) v.gone = true;
+
+    StepCtx<C, kRunProcs> ctx{rec.pre, l.op, a, rec.out, rec.post};
+    for_each_property<C, kRunProcs>(ctx, [&](std::string_view id, std::string_view, bool holds) {
+      if (!holds) rec.violated.emplace_back(id);
+    });
+
+    std::string why;
+    rec.expectation_failed = !check_expect(l, rec.out, why);
+    rec.failure = why;
+    if (!opt_.quiet || rec.expectation_failed) {
+      std::string result = outcome_text(rec.out);
+      if (l.op.kind == OP_WAIT && rec.out.kind == K_OK && rec.out.retval != 0)
+        result = fmt::format("{} {}", pid_text(rec.out.retval), status_text(rec.out.status));
+      if (l.op.kind == OP_TAKESIG && rec.out.kind == K_OK)
+        result = rec.out.retval ? fmt::format("took {}", signal_name(rec.out.retval)) : "0 (no signal)";
+      out_ << fmt::format("{:4}  {:<44} -> {}", l.line, l.text.substr(0, l.text.find("->")), result);
+      if (rec.out.check != NO_CHECK) out_ << "   [" << check_text(static_cast<int>(rec.out.check)) << "]";
+      out_ << (l.expect.what == Expect::NONE ? "" : rec.expectation_failed ? "   MISMATCH" : "   (as expected)") << "\n";
+      if (rec.expectation_failed) out_ << fmt::format("{}:{}: {}\n", sc_.file, l.line, why);
+      if (!opt_.quiet) print_diff(rec.pre, rec.post);
+      if (opt_.properties && !rec.violated.empty())
+        out_ << fmt::format("        violates: {}\n", fmt::join(rec.violated, ", "));
+    }
+    return rec;
+  }
+
+  StepRecord expect_state(const Line& l) {
+    StepRecord rec;
+    rec.line = &l;
+    rec.pre = rec.post = s_;
+    const Named& n = names_.at(l.actor);
+    const bool gone = n.gone;
+    const Proc<C> p = gone ? empty_proc<C>() : s_.procs[n.slot];
+    std::vector<std::string> bad;
+    for (const Fact& f : l.facts) {
+      bool live = !gone && p.p_state == PRS_NORMAL;
+      bool ok = true;
+      std::string actual;
+      const char* where = gone ? "gone" : p.p_state == PRS_ZOMBIE ? "a zombie" : P_SHOULDSTOP<C>(p) ? "stopped" : "running";
+      if (f.key == "running") ok = live && !P_SHOULDSTOP<C>(p);
+      else if (f.key == "stopped") ok = live && P_SHOULDSTOP<C>(p);
+      else if (f.key == "zombie") ok = !gone && p.p_state == PRS_ZOMBIE;
+      else if (f.key == "gone") ok = gone;
+      else if (f.key == "traced") ok = !gone && p.P_TRACED;
+      else if (f.key == "untraced") ok = !gone && !p.P_TRACED;
+      else if (f.key == "exiting") ok = live && p.P_WEXIT;
+      else if (f.key == "inexec") ok = live && p.P_INEXEC;
+      else if (f.key == "sugid") ok = !gone && p.P_SUGID;
+      else if (f.key == "swapped") ok = live && !p.PS_INMEM;
+      else if (f.key == "parent") {
+        ok = !gone && slot_name(p.p_pptr) == f.value;
+        actual = fmt::format("parent is {}", gone ? "-" : slot_name(p.p_pptr));
+      } else if (f.key == "oppid") {
+        std::int64_t want = names_.count(f.value) ? names_.at(f.value).pid : std::stoll(f.value, nullptr, 0);
+        ok = !gone && p.p_oppid == want;
+        actual = fmt::format("p_oppid is {}", p.p_oppid);
+      } else if (f.key == "xstat") {
+        auto sig = signal_by_name(f.value);
+        std::int64_t want = sig ? *sig : std::stoll(f.value, nullptr, 0);
+        ok = !gone && p.p_xstat == want;
+        actual = fmt::format("p_xstat is {}", p.p_xstat);
+      } else if (f.key == "pending") {
+        ok = !gone && sigset_text(p.p_siglist) == f.value;
+        actual = fmt::format("pending is {}", sigset_text(p.p_siglist));
+      }
+      if (!ok)
+        bad.push_back(fmt::format("{}{} but {}", f.key, f.value.empty() ? "" : "=" + f.value,
+                                  actual.empty() ? fmt::format("{} is {}", l.actor, where) : actual));
+    }
+    rec.expectation_failed = !bad.empty();
+    rec.failure = fmt::format("expected {}", fmt::join(bad, "; "));
+    if (!opt_.quiet || rec.expectation_failed)
+      out_ << fmt::format("{:4}  {:<44}    {}\n", l.line, l.text, rec.expectation_failed ? "MISMATCH" : "(as expected)");
+    if (rec.expectation_failed) out_ << fmt::format("{}:{}: {}\n", sc_.file, l.line, rec.failure);
+    return rec;
+  }
+
+  const Scenario& sc_;
+  std::ostream& out_;
+  RunOptions opt_;
+  RunState s_;
+  std::map<std::string, Named> names_;
+};
+
+}  // namespace
+
+std::string outcome_text(const Outcome<Concrete>& o) {
+  switch (o.kind) {
+    case K_OK: return fmt::format("{}", o.retval);
+    case K_ERR: return errno_name(o.error);
+    case K_HANG: return "hang";
+    case K_FAULT: return "fault";
+    case K_BLOCKED: return "blocked";
+  }
+  return "?";
+}
+
+std::string check_text(int check) {
+  const CheckInfo& c = kChecks[check];
+  std::string where = c.seed_first ? fmt::format("seed {}-{}", c.seed_first, c.seed_last) : std::string(c.where);
+  return fmt::format("{}, {}: {}", c.id, where, c.comment);
+}
+
+RunResult run_scenario(const Scenario& sc, std::ostream& out, const RunOptions& opt) {
+  return Run(sc, out, opt).go();
+}
+
+}  // namespace ptm::scn

@@ -1,0 +1,454 @@
+#include "cli/scenario.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace ptm::scn {
+
+namespace {
+
+const std::map<std::string, int> kErrnos = {
+    {"EPERM", BSD_EPERM}, {"ESRCH", BSD_ESRCH}, {"EINTR", BSD_EINTR}, {"EIO", BSD_EIO},       {"ECHILD", BSD_ECHILD},
+    {"EFAULT", BSD_EFAULT}, {"EBUSY", BSD_EBUSY}, {"EINVAL", BSD_EINVAL}, {"ENOSPC", BSD_ENOSPC}, {"EAGAIN", BSD_EAGAIN},
+};
+const char* const kSigNames[BSD_NSIG] = {
+    nullptr,  "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT", "SIGEMT",
+    "SIGFPE", "SIGKILL", "SIGBUS",  "SIGSEGV", "SIGSYS",    "SIGPIPE", "SIGALRM", "SIGTERM",
+    "SIGURG", "SIGSTOP", "SIGTSTP", "SIGCONT", "SIGCHLD",   "SIGTTIN", "SIGTTOU", "SIGIO",
+    "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGINFO", "SIGUSR1", "SIGUSR2",
+};
+const std::map<std::string, Req> kRequests = {
+    {"PT_TRACE_ME", PT_TRACE_ME}, {"PT_READ_I", PT_READ_I},       {"PT_READ_D", PT_READ_D},
+    {"PT_WRITE_I", PT_WRITE_I},   {"PT_WRITE_D", PT_WRITE_D},     {"PT_IO", PT_IO},
+    {"PT_CONTINUE", PT_CONTINUE}, {"PT_STEP", PT_STEP},           {"PT_KILL", PT_KILL},
+    {"PT_ATTACH", PT_ATTACH},     {"PT_DETACH", PT_DETACH},       {"PT_GETREGS", PT_GETREGS},
+    {"PT_SETREGS", PT_SETREGS},   {"PT_GETFPREGS", PT_GETFPREGS}, {"PT_SETFPREGS", PT_SETFPREGS},
+    {"PT_GETDBREGS", PT_GETDBREGS}, {"PT_SETDBREGS", PT_SETDBREGS},
+};
+const std::map<std::string, int> kPiodOps = {
+    {"PIOD_READ_D", PIOD_READ_D}, {"PIOD_WRITE_D", PIOD_WRITE_D}, {"PIOD_READ_I", PIOD_READ_I},
+    {"PIOD_WRITE_I", PIOD_WRITE_I},
+};
+const std::map<std::string, Sysctl> kSysctls = {
+    {"kern.securelevel", KERN_SECURELEVEL},
+    {"security.bsd.unprivileged_proc_debug", UNPRIVILEGED_PROC_DEBUG},
+    {"security.bsd.see_other_uids", SEE_OTHER_UIDS},
+    {"security.bsd.see_other_gids", SEE_OTHER_GIDS},
+    {"security.bsd.suser_enabled", SUSER_ENABLED},
+};
+const std::set<std::string> kStateFacts = {"running", "stopped", "zombie", "gone",  "traced",
+                                           "untraced", "exiting", "inexec", "sugid", "swapped"};
+const std::set<std::string> kValueFacts = {"parent", "oppid", "xstat", "pending"};
+
+// Operations whose first word after the actor selects them.
+const std::map<std::string, OpKind> kActorOps = {
+    {"ptrace", OP_PTRACE},       {"fork", OP_FORK},         {"exit", OP_EXIT},       {"exit-begin", OP_EXIT_BEGIN},
+    {"exit-end", OP_EXIT_END},   {"wait", OP_WAIT},         {"kill", OP_KILL},       {"takesig", OP_TAKESIG},
+    {"exec", OP_EXEC},           {"exec-begin", OP_EXEC_BEGIN}, {"exec-end", OP_EXEC_END}, {"setuid", OP_SETUID},
+    {"seteuid", OP_SETEUID},     {"setgid", OP_SETGID},     {"setegid", OP_SETEGID}, {"setgroups", OP_SETGROUPS},
+    {"jail", OP_JAIL},           {"getppid", OP_GETPPID},
+};
+
+class Parser {
+ public:
+  Parser(std::string file) : file_(std::move(file)) {
+    names_ = {"proc0", "init"};
+  }
+
+  [[noreturn]] void fail(const std::string& msg) const {
+    throw InputError(fmt::format("{}:{}: {}", file_, lineno_, msg));
+  }
+
+  Scenario run(const std::string& text) {
+    Scenario sc;
+    sc.file = file_;
+    std::istringstream in(text);
+    std::string raw;
+    while (std::getline(in, raw)) {
+      ++lineno_;
+      if (raw.size() > 4096) fail("line longer than 4096 characters");
+      for (unsigned char ch : raw)
+        if (ch == 0 || (ch < 0x20 && ch != '\t' && ch != '\r')) fail("control character in the line (not a text file?)");
+      std::string body = raw.substr(0, raw.find('#'));
+      std::string expect;
+      if (auto arrow = body.find("->"); arrow != std::string::npos) {
+        expect = body.substr(arrow + 2);
+        body = body.substr(0, arrow);
+      }
+      auto words = split(body);
+      if (words.empty()) {
+        if (!split(expect).empty()) fail("an expectation `-> ...` needs an operation before it");
+        continue;
+      }
+      Line l;
+      l.line = lineno_;
+      l.text = trim(raw.substr(0, raw.find('#')));
+      parse_line(words, l);
+      l.expect = parse_expect(split(expect), l);
+      sc.lines.push_back(std::move(l));
+    }
+    if (sc.lines.empty()) {
+      lineno_ = std::max(lineno_, 1);
+      fail("empty scenario: expected at least one operation (see docs/scenarios.md)");
+    }
+    return sc;
+  }
+
+ private:
+  static std::string trim(const std::string& s) {
+    auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string::npos) return "";
+    auto e = s.find_last_not_of(" \t\r");
+    return s.substr(b, e - b + 1);
+  }
+  static std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+  }
+
+  std::int64_t number(const std::string& s, const std::string& what) const {
+    try {
+      std::size_t used = 0;
+      long long v = std::stoll(s, &used, 0);
+      if (used != s.size()) throw std::invalid_argument(s);
+      if (v < INT32_MIN || v > static_cast<long long>(UINT32_MAX)) fail(fmt::format("{} `{}` is out of range (32 bits)", what, s));
+      return v;
+    } catch (const std::logic_error&) {
+      fail(fmt::format("expected {} (a number), got `{}`", what, s));
+    }
+  }
+
+  std::int64_t signal_or_number(const std::string& s) const {
+    if (auto sig = signal_by_name(s)) return *sig;
+    if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-')) return number(s, "a signal");
+    fail(fmt::format("expected a signal (SIGSTOP, ... or a number), got `{}`", s));
+  }
+
+  bool valid_name(const std::string& s) const {
+    if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+    for (char c : s)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    return !kErrnos.count(s) && !signal_by_name(s) && !kRequests.count(s) && !kActorOps.count(s) &&
+           s != "sysctl" && s != "spawn" && s != "expect" && s != "any" && s != "swapout" && s != "swapin" &&
+           s != "swapin-begin" && s != "ok" && s != "hang" && s != "fault" && s != "blocked";
+  }
+  void define(const std::string& name) {
+    if (!valid_name(name)) fail(fmt::format("`{}` cannot name a process (expected a letter, then letters, digits or _; not a keyword)", name));
+    if (names_.count(name)) fail(fmt::format("duplicate process name `{}`", name));
+    names_.insert(name);
+  }
+  void known(const std::string& name) const {
+    if (!names_.count(name)) fail(fmt::format("unknown process `{}` (name processes with spawn or fork first)", name));
+  }
+  // A pid argument: a process name, or `pid=N` / a bare number for a raw pid.
+  void pid_arg(const std::string& w, Line& l, std::int64_t& slot_value) {
+    if (w.rfind("pid=", 0) == 0) {
+      slot_value = number(w.substr(4), "a pid");
+      l.target_is_pid = true;
+      return;
+    }
+    if (!w.empty() && (std::isdigit(static_cast<unsigned char>(w[0])) || w[0] == '-')) {
+      slot_value = number(w, "a pid");
+      l.target_is_pid = true;
+      return;
+    }
+    known(w);
+    l.target = w;
+  }
+  static std::pair<std::string, std::string> kv(const std::string& w) {
+    auto eq = w.find('=');
+    if (eq == std::string::npos) return {w, ""};
+    return {w.substr(0, eq), w.substr(eq + 1)};
+  }
+  void need_args(const std::vector<std::string>& w, std::size_t lo, std::size_t hi, const char* usage) const {
+    if (w.size() < lo || w.size() > hi) fail(fmt::format("expected `{}`", usage));
+  }
+
+  void parse_cred(const std::vector<std::string>& w, std::size_t from, Line& l) {
+    auto& c = l.args.cred;
+    bool gid_seen = false;
+    std::vector<std::int64_t> groups;
+    for (std::size_t i = from; i < w.size(); ++i) {
+      auto [k, v] = kv(w[i]);
+      if (k == "kernel" && v.empty()) { l.args.kernel = true; continue; }
+      if (k == "sugid" && v.empty()) { l.args.sugid = true; continue; }
+      if (v.empty()) fail(fmt::format("expected key=value in spawn, got `{}`", w[i]));
+      if (k == "uid") c.cr_uid = c.cr_ruid = c.cr_svuid = number(v, "a uid");
+      else if (k == "euid") c.cr_uid = number(v, "a uid");
+      else if (k == "ruid") c.cr_ruid = number(v, "a uid");
+      else if (k == "svuid") c.cr_svuid = number(v, "a uid");
+      else if (k == "gid") { c.cr_groups[0] = c.cr_rgid = c.cr_svgid = number(v, "a gid"); gid_seen = true; }
+      else if (k == "egid") { c.cr_groups[0] = number(v, "a gid"); gid_seen = true; }
+      else if (k == "rgid") c.cr_rgid = number(v, "a gid");
+      else if (k == "svgid") c.cr_svgid = number(v, "a gid");
+      else if (k == "groups") {
+        std::stringstream ss(v);
+        for (std::string g; std::getline(ss, g, ',');) groups.push_back(number(g, "a gid"));
+        if (groups.size() > NGROUPS - 1) fail(fmt::format("at most {} supplementary groups", NGROUPS - 1));
+      } else if (k == "jail") c.cr_prison = number(v, "a prison id");
+      else fail(fmt::format("unknown spawn attribute `{}` (uid, euid, ruid, svuid, gid, egid, rgid, svgid, groups, jail, sugid, kernel)", k));
+    }
+    (void)gid_seen;
+    c.cr_ngroups = 1 + static_cast<std::int64_t>(groups.size());
+    for (std::size_t i = 0; i < groups.size(); ++i) c.cr_groups[i + 1] = groups[i];
+    for (std::size_t i = groups.size() + 1; i < NGROUPS; ++i) c.cr_groups[i] = c.cr_groups[0];
+  }
+
+  void parse_ptrace(const std::vector<std::string>& w, Line& l) {
+    if (w.size() < 3) fail("expected `ACTOR ptrace REQUEST [TARGET] [addr=..] [data=..] ...`");
+    const std::string& r = w[2];
+    if (auto req = request_by_name(r)) l.op.req = *req;
+    else if (!r.empty() && std::isdigit(static_cast<unsigned char>(r[0]))) {
+      auto n = number(r, "a request number");
+      bool known_num = false;
+      for (Req k : kAllRequests) known_num |= (k == n && k != PT_UNKNOWN);
+      if (known_num) fail(fmt::format("request number {} has a name; write it", n));
+      l.op.req = PT_UNKNOWN;
+    } else fail(fmt::format("unknown request `{}` (expected PT_TRACE_ME, PT_ATTACH, ... or a number)", r));
+    std::size_t i = 3;
+    auto& a = l.args.pt;
+    // Defaults that make a plain request well-formed: resume where it stopped
+    // (addr 1); other buffers and PT_IO's descriptor in the data segment.
+    a.addr = is_resume_req(l.op.req) ? 1 : VA_DATA;
+    a.piod_op = PIOD_READ_D;
+    a.piod_offs = VA_DATA;
+    a.piod_addr = VA_DATA;
+    a.piod_len = SIZEOF_INT;
+    if (l.op.req != PT_TRACE_ME) {
+      if (i >= w.size() || (w[i].find('=') != std::string::npos && w[i].rfind("pid=", 0) != 0))
+        fail(fmt::format("{} needs a target process", r));
+      pid_arg(w[i], l, a.pid);
+      ++i;
+    }
+    for (; i < w.size(); ++i) {
+      auto [k, v] = kv(w[i]);
+      if (v.empty()) fail(fmt::format("expected key=value, got `{}`", w[i]));
+      if (k == "addr") a.addr = number(v, "an address");
+      else if (k == "data") a.data = signal_or_number(v);
+      else if (k == "op") {
+        auto it = kPiodOps.find(v);
+        a.piod_op = it != kPiodOps.end() ? it->second : number(v, "a PIOD_ operation");
+      } else if (k == "offs") a.piod_offs = number(v, "an address");
+      else if (k == "buf") a.piod_addr = number(v, "an address");
+      else if (k == "len") a.piod_len = number(v, "a length");
+      else if (k == "regs") {
+        if (v == "ok") a.regs_ok = true;
+        else if (v == "bad") a.regs_ok = false;
+        else fail(fmt::format("expected regs=ok or regs=bad, got `{}`", w[i]));
+      } else fail(fmt::format("unknown ptrace argument `{}` (addr, data, op, offs, buf, len, regs)", k));
+    }
+  }
+
+  void parse_line(const std::vector<std::string>& w, Line& l) {
+    const std::string& head = w[0];
+    if (head == "sysctl") {
+      need_args(w, 2, 2, "sysctl NAME=VALUE");
+      auto [k, v] = kv(w[1]);
+      auto it = kSysctls.find(k);
+      if (it == kSysctls.end()) fail(fmt::format("unknown sysctl `{}`", k));
+      if (v.empty()) fail("expected sysctl NAME=VALUE");
+      l.op = Op{OP_SYSCTL, PT_TRACE_ME, it->second};
+      l.args.value = number(v, "a sysctl value");
+      return;
+    }
+    if (head == "spawn") {
+      if (w.size() < 2) fail("expected `spawn NAME [uid=..] [gid=..] ...`");
+      define(w[1]);
+      l.bind = w[1];
+      l.op.kind = OP_SPAWN;
+      parse_cred(w, 2, l);
+      return;
+    }
+    if (head == "swapout" || head == "swapin" || head == "swapin-begin") {
+      need_args(w, 2, 2, "swapout|swapin-begin|swapin NAME");
+      known(w[1]);
+      l.target = w[1];
+      l.op.kind = head == "swapout" ? OP_SWAPOUT : head == "swapin" ? OP_SWAPIN : OP_SWAPIN_BEGIN;
+      return;
+    }
+    if (head == "expect") {
+      if (w.size() < 3) fail("expected `expect NAME FACT...`");
+      known(w[1]);
+      l.type = Line::EXPECT_STATE;
+      l.actor = w[1];
+      for (std::size_t i = 2; i < w.size(); ++i) {
+        auto [k, v] = kv(w[i]);
+        if (v.empty() ? !kStateFacts.count(k) : !kValueFacts.count(k))
+          fail(fmt::format("unknown fact `{}` (running, stopped, zombie, gone, traced, untraced, exiting, inexec, "
+                           "sugid, swapped, parent=, oppid=, xstat=, pending=)", w[i]));
+        if (k == "parent") known(v);
+        l.facts.push_back({k, v});
+      }
+      return;
+    }
+    // ACTOR OPERATION ...
+    if (w.size() < 2) fail(fmt::format("expected `{} OPERATION ...` (ptrace, fork, exit, wait, kill, takesig, exec, ...)", head));
+    known(head);
+    l.actor = head;
+    auto it = kActorOps.find(w[1]);
+    if (it == kActorOps.end()) fail(fmt::format("unknown operation `{}`", w[1]));
+    l.op.kind = it->second;
+    switch (l.op.kind) {
+      case OP_PTRACE: parse_ptrace(w, l); break;
+      case OP_FORK:
+        need_args(w, 3, 3, "PARENT fork CHILD");
+        define(w[2]);
+        l.bind = w[2];
+        break;
+      case OP_EXIT:
+      case OP_EXIT_BEGIN:
+        need_args(w, 2, 3, "NAME exit [STATUS]");
+        if (w.size() == 3) l.args.value = number(w[2], "an exit status");
+        if (l.args.value < 0 || l.args.value > 255) fail("an exit status is 0..255");
+        break;
+      case OP_WAIT:
+        need_args(w, 3, 5, "NAME wait CHILD|any [WNOHANG] [WUNTRACED]");
+        if (w[2] == "any") l.args.pid = -1;
+        else pid_arg(w[2], l, l.args.pid);
+        for (std::size_t i = 3; i < w.size(); ++i) {
+          if (w[i] == "WNOHANG") l.args.options |= BSD_WNOHANG;
+          else if (w[i] == "WUNTRACED") l.args.options |= BSD_WUNTRACED;
+          else fail(fmt::format("unknown wait option `{}` (WNOHANG, WUNTRACED)", w[i]));
+        }
+        if (l.target_is_pid && l.args.pid <= 0) fail("wait for a process group (pid <= 0) is not modelled; use a name, a pid or `any`");
+        break;
+      case OP_KILL:
+        need_args(w, 4, 4, "NAME kill TARGET SIGNAL");
+        pid_arg(w[2], l, l.args.pid);
+        if (l.target_is_pid && l.args.pid <= 0) fail("kill of a process group or of all processes (pid <= 0) is not modelled");
+        l.args.sig = signal_or_number(w[3]);
+        break;
+      case OP_EXEC:
+      case OP_EXEC_BEGIN:
+        for (std::size_t i = 2; i < w.size(); ++i) {
+          auto [k, v] = kv(w[i]);
+          if (k == "setuid" && !v.empty()) l.args.suid = number(v, "a uid");
+          else if (k == "setgid" && !v.empty()) l.args.sgid = number(v, "a gid");
+          else fail(fmt::format("expected setuid=OWNER or setgid=GROUP, got `{}`", w[i]));
+        }
+        break;
+      case OP_SETUID:
+      case OP_SETEUID:
+      case OP_SETGID:
+      case OP_SETEGID:
+        need_args(w, 3, 3, "NAME setuid|seteuid|setgid|setegid ID");
+        l.args.value = number(w[2], "an id");
+        break;
+      case OP_SETGROUPS: {
+        need_args(w, 2, 3, "NAME setgroups [G1,G2,...]");
+        std::vector<std::int64_t> g;
+        if (w.size() == 3) {
+          std::stringstream ss(w[2]);
+          for (std::string x; std::getline(ss, x, ',');) g.push_back(number(x, "a gid"));
+        }
+        if (g.size() > NGROUPS) fail(fmt::format("at most {} groups", NGROUPS));
+        l.args.value = static_cast<std::int64_t>(g.size());
+        for (std::size_t i = 0; i < g.size(); ++i) l.args.groups[i] = g[i];
+        break;
+      }
+      default:
+        need_args(w, 2, 2, "NAME OPERATION");
+        break;
+    }
+  }
+
+  Expect parse_expect(const std::vector<std::string>& w, const Line& l) {
+    Expect e;
+    if (w.empty()) return e;
+    std::string text;
+    for (const auto& x : w) text += (text.empty() ? "" : " ") + x;
+    e.text = text;
+    if (l.type == Line::EXPECT_STATE) fail("`expect` lines take no `->`");
+    std::size_t i = 0;
+    auto rest = [&] { return w.size() - i; };
+    if (w[0] == "hang" || w[0] == "fault" || w[0] == "blocked") {
+      if (w.size() != 1) fail(fmt::format("expected nothing after `{}`", w[0]));
+      e.what = w[0] == "hang" ? Expect::HANG : w[0] == "fault" ? Expect::FAULT : Expect::BLOCKED;
+      return e;
+    }
+    if (w[0] == "ok" && w.size() == 1) { e.what = Expect::OK_ANY; return e; }
+    if (auto err = errno_by_name(w[0])) {
+      if (w.size() != 1) fail(fmt::format("expected nothing after `{}`", w[0]));
+      e.what = Expect::ERR;
+      e.value = *err;
+      return e;
+    }
+    if (w[0].size() > 1 && w[0][0] == 'E' && std::isupper(static_cast<unsigned char>(w[0][1])) && !names_.count(w[0]))
+      fail(fmt::format("unknown errno `{}` (EPERM, ESRCH, EIO, ECHILD, EFAULT, EBUSY, EINVAL, EAGAIN, ...)", w[0]));
+    // [CHILD] stopped SIG | exited N | signaled SIG
+    if (rest() >= 2 && names_.count(w[0]) && (w[1] == "stopped" || w[1] == "exited" || w[1] == "signaled")) {
+      e.proc = w[0];
+      ++i;
+    }
+    if (rest() == 2 && (w[i] == "stopped" || w[i] == "exited" || w[i] == "signaled")) {
+      e.what = Expect::WAIT_STATUS;
+      e.status = w[i] == "stopped" ? Expect::STOPPED : w[i] == "exited" ? Expect::EXITED : Expect::SIGNALED;
+      e.status_value = e.status == Expect::EXITED ? number(w[i + 1], "an exit status") : signal_or_number(w[i + 1]);
+      return e;
+    }
+    if (w.size() != 1) fail(fmt::format("unrecognised expectation `{}` (see docs/scenarios.md)", text));
+    if (names_.count(w[0])) {
+      e.what = Expect::OK_PROC;
+      e.proc = w[0];
+      return e;
+    }
+    e.what = Expect::OK_VALUE;
+    e.value = signal_or_number(w[0]);
+    return e;
+  }
+
+  std::string file_;
+  int lineno_ = 0;
+  std::set<std::string> names_;
+};
+
+}  // namespace
+
+Scenario parse(const std::string& file, const std::string& text) { return Parser(file).run(text); }
+
+Scenario parse_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open the file", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw InputError(fmt::format("{}: cannot read the file", path));
+  return parse(path, ss.str());
+}
+
+std::optional<int> errno_by_name(const std::string& s) {
+  auto it = kErrnos.find(s);
+  if (it == kErrnos.end()) return std::nullopt;
+  return it->second;
+}
+std::string errno_name(std::int64_t e) {
+  for (const auto& [k, v] : kErrnos)
+    if (v == e) return k;
+  return fmt::format("errno {}", e);
+}
+std::optional<int> signal_by_name(const std::string& s) {
+  for (int i = 1; i < BSD_NSIG; ++i)
+    if (s == kSigNames[i]) return i;
+  return std::nullopt;
+}
+std::string signal_name(std::int64_t sig) {
+  if (sig > 0 && sig < BSD_NSIG) return kSigNames[sig];
+  return fmt::format("{}", sig);
+}
+std::optional<Req> request_by_name(const std::string& s) {
+  auto it = kRequests.find(s);
+  if (it == kRequests.end()) return std::nullopt;
+  return it->second;
+}
+std::string request_name(Req r) {
+  for (const auto& [k, v] : kRequests)
+    if (v == r) return k;
+  return "PT_UNKNOWN";
+}
+
+}  // namespace ptm::scn

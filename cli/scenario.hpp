@@ -1,0 +1,66 @@
+// Scenario files: the readable, line-oriented form of a run of operations, used
+// for examples, regressions, counterexamples and oracles. Grammar: docs/scenarios.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/model.hpp"
+
+namespace ptm::scn {
+
+// Bad input: file:line and what was expected. The command exits 2 on it.
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Expect {
+  enum What { NONE, OK_ANY, OK_VALUE, OK_PROC, ERR, HANG, FAULT, BLOCKED, WAIT_STATUS } what = NONE;
+  std::int64_t value = 0;   // OK_VALUE: retval; ERR: errno
+  std::string proc;         // OK_PROC: retval is this process's pid; WAIT_STATUS: the child reported (optional)
+  enum Status { STOPPED, EXITED, SIGNALED } status = STOPPED;
+  std::int64_t status_value = 0;
+  std::string text;  // as written
+};
+
+struct Fact {
+  std::string key;    // running, stopped, zombie, gone, traced, untraced, exiting, inexec, sugid, swapped,
+                      // parent, oppid, xstat, pending
+  std::string value;  // for key=value facts
+};
+
+struct Line {
+  int line = 0;
+  std::string text;
+  enum Type { OPERATION, EXPECT_STATE } type = OPERATION;
+  std::string actor;   // the calling process, empty for operations without one
+  Op op{};
+  Args<Concrete> args = default_args<Concrete>();
+  std::string target;  // process named as the pid argument (ptrace, kill, wait, swap)
+  bool target_is_pid = false;  // the pid was given as a number
+  std::string bind;    // fork/spawn: the name of the new process
+  Expect expect;
+  std::vector<Fact> facts;  // EXPECT_STATE
+};
+
+struct Scenario {
+  std::string file;
+  std::vector<Line> lines;
+};
+
+Scenario parse(const std::string& file, const std::string& text);
+Scenario parse_file(const std::string& path);
+
+// Names: errno, signal, request and option names as the kernel spells them.
+std::optional<int> errno_by_name(const std::string& s);
+std::string errno_name(std::int64_t e);
+std::optional<int> signal_by_name(const std::string& s);
+std::string signal_name(std::int64_t sig);
+std::optional<Req> request_by_name(const std::string& s);
+std::string request_name(Req r);
+
+}  // namespace ptm::scn

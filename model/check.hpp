@@ -1,0 +1,232 @@
+// Checks: the permission and validity tests of the seed and its callers, as data.
+//
+// Each check has a stable id, the function and seed lines it encodes, the
+// seed's own comment (or the kernel function's test, for callers of the seed),
+// the outcome it decides (an errno, hang or fault) and whether it can fire in
+// this model at all. The guard of a check lives next to its use in the rule
+// that evaluates it (kern_ptrace.hpp and friends), in the seed's order; this
+// table is what explain, coverage and the audit read.
+#pragma once
+
+#include <string_view>
+
+#include "model/constants.hpp"
+#include "model/domain.hpp"
+#include "model/outcome.hpp"
+
+namespace ptm {
+
+struct CheckInfo {
+  int index;
+  std::string_view id;
+  std::string_view where;  // the kernel function that makes the test
+  int seed_first;          // seed line range; 0 when the test is outside the seed
+  int seed_last;
+  std::string_view comment;  // the seed's comment, or the test as the kernel writes it
+  int kind;                  // K_ERR, K_HANG, K_FAULT or K_BLOCKED
+  int err;                   // errno for K_ERR
+  bool reachable;            // false: cannot fire in this model (see `why`)
+  std::string_view why;      // for an unreachable check: why not
+};
+
+// clang-format off
+enum CheckId : int {
+  // ptrace(): copyin of the request's buffer (seed 345-366)
+  C_PTRACE_COPYIN,
+  // kern_ptrace(): lookup and permission (seed 418-440)
+  C_PFIND, C_CANSEE_PRISON, C_CANSEE_UIDS, C_CANSEE_GIDS,
+  C_CANDEBUG_UNPRIV, C_CANDEBUG_PRISON, C_CANDEBUG_UIDS, C_CANDEBUG_GIDS,
+  C_CANDEBUG_CRED, C_CANDEBUG_INIT_SECURE, C_CANDEBUG_INEXEC,
+  C_SYSTEM,
+  // kern_ptrace(): per-request permission (seed 445-516)
+  C_ATTACH_SELF, C_ATTACH_TRACED, C_ATTACH_ANCESTOR_LOOP, C_ATTACH_ANCESTOR,
+  C_NOT_TRACED, C_NOT_YOURS, C_NOT_STOPPED, C_UNKNOWN_REQ,
+  // kern_ptrace(): doing the request (seed 532-735)
+  C_SIGNAL_RANGE, C_STEP_MD, C_SET_PC_MD, C_IO_OP,
+  C_RWMEM_WEXIT, C_RWMEM_VMSPACE, C_RWMEM_FAULT, C_RWMEM_LOOKUP, C_RWMEM_NOPAGE, C_RWMEM_UIOMOVE,
+  C_RW_SHORT, C_PROC_ACTION_EIO, C_SET_REGS_MD, C_SET_DBREGS_MD, C_PSIGNAL_RANGE, C_UNREACHABLE,
+  // ptrace(): copyout of the result (seed 372-385)
+  C_PTRACE_COPYOUT,
+  // the environment around kern_ptrace
+  C_ACTOR_CANNOT_RUN, C_FORK_NOPROC, C_EXIT_INIT,
+  C_WAIT_ECHILD, C_WAIT_SLEEP,
+  C_KILL_SIGRANGE, C_KILL_PFIND, C_CANSIGNAL_PRISON, C_CANSIGNAL_UIDS, C_CANSIGNAL_GIDS,
+  C_CANSIGNAL_SUGID, C_CANSIGNAL_IDS,
+  C_ISSIGNAL_XSTAT_RANGE,
+  C_SETUID_PERM, C_SETEUID_PERM, C_SETGID_PERM, C_SETEGID_PERM, C_SETGROUPS_PERM,
+  C_JAIL_PERM, C_SECURELEVEL_RAISE_ONLY,
+  C_COUNT
+};
+
+inline constexpr CheckInfo kChecks[C_COUNT] = {
+  {C_PTRACE_COPYIN, "PTRACE_COPYIN", "ptrace", 350, 366,
+   "error = copyin(uap->addr, &r.reg/fpreg/dbreg/piod, sizeof ...)", K_ERR, BSD_EFAULT, true, ""},
+
+  {C_PFIND, "PFIND", "kern_ptrace", 421, 426,
+   "if ((p = pfind(pid)) == NULL) return (ESRCH)", K_ERR, BSD_ESRCH, true, ""},
+  {C_CANSEE_PRISON, "CANSEE_PRISON", "p_cansee", 428, 429,
+   "cr_cansee: prison_check(td cred, p cred): caller jailed and p in another prison", K_ERR, BSD_ESRCH, true, ""},
+  {C_CANSEE_UIDS, "CANSEE_UIDS", "p_cansee", 428, 429,
+   "cr_cansee: cr_seeotheruids: see_other_uids == 0, real uids differ, caller unprivileged", K_ERR, BSD_ESRCH, true, ""},
+  {C_CANSEE_GIDS, "CANSEE_GIDS", "p_cansee", 428, 429,
+   "cr_cansee: cr_seeothergids: see_other_gids == 0, no group shared, caller unprivileged", K_ERR, BSD_ESRCH, true, ""},
+
+  {C_CANDEBUG_UNPRIV, "CANDEBUG_UNPRIV", "p_candebug", 431, 432,
+   "unprivileged_proc_debug == 0 and the caller is unprivileged (tested before the self exemption)", K_ERR, BSD_EPERM, true, ""},
+  {C_CANDEBUG_PRISON, "CANDEBUG_PRISON", "p_candebug", 431, 432,
+   "p != curproc: prison_check fails", K_ERR, BSD_ESRCH, true, ""},
+  {C_CANDEBUG_UIDS, "CANDEBUG_UIDS", "p_candebug", 431, 432,
+   "p != curproc: cr_seeotheruids fails", K_ERR, BSD_ESRCH, true, ""},
+  {C_CANDEBUG_GIDS, "CANDEBUG_GIDS", "p_candebug", 431, 432,
+   "p != curproc: cr_seeothergids fails", K_ERR, BSD_ESRCH, true, ""},
+  {C_CANDEBUG_CRED, "CANDEBUG_CRED", "p_candebug", 431, 432,
+   "p != curproc: p's groups not a subset of the caller's, or the caller's euid is not p's "
+   "euid, svuid and ruid, or p is P_SUGID; and the caller is unprivileged", K_ERR, BSD_EPERM, true, ""},
+  {C_CANDEBUG_INIT_SECURE, "CANDEBUG_INIT_SECURE", "p_candebug", 431, 432,
+   "p != curproc: p == initproc and securelevel > 0 (root included)", K_ERR, BSD_EPERM, true, ""},
+  {C_CANDEBUG_INEXEC, "CANDEBUG_INEXEC", "p_candebug", 431, 432,
+   "p != curproc: p has P_INEXEC", K_ERR, BSD_EAGAIN, true, ""},
+
+  {C_SYSTEM, "SYSTEM", "kern_ptrace", 434, 440,
+   "System processes can't be debugged.", K_ERR, BSD_EINVAL, true, ""},
+
+  {C_ATTACH_SELF, "ATTACH_SELF", "kern_ptrace", 451, 455, "Self", K_ERR, BSD_EINVAL, true, ""},
+  {C_ATTACH_TRACED, "ATTACH_TRACED", "kern_ptrace", 457, 461, "Already traced", K_ERR, BSD_EBUSY, true, ""},
+  {C_ATTACH_ANCESTOR_LOOP, "ATTACH_ANCESTOR_LOOP", "kern_ptrace", 463, 471,
+   "Can't trace an ancestor if you're being traced. (the p_pptr walk never reaches NULL or p)",
+   K_HANG, 0, true, ""},
+  {C_ATTACH_ANCESTOR, "ATTACH_ANCESTOR", "kern_ptrace", 463, 471,
+   "Can't trace an ancestor if you're being traced.", K_ERR, BSD_EINVAL, true, ""},
+
+  {C_NOT_TRACED, "NOT_TRACED", "kern_ptrace", 492, 496, "not being traced...", K_ERR, BSD_EPERM, true, ""},
+  {C_NOT_YOURS, "NOT_YOURS", "kern_ptrace", 498, 502, "not being traced by YOU", K_ERR, BSD_EBUSY, true, ""},
+  {C_NOT_STOPPED, "NOT_STOPPED", "kern_ptrace", 504, 508,
+   "not currently stopped (!P_SHOULDSTOP(p) || (p->p_flag & P_WAITED) == 0)", K_ERR, BSD_EBUSY, true, ""},
+  {C_UNKNOWN_REQ, "UNKNOWN_REQ", "kern_ptrace", 513, 515, "default: error = EINVAL", K_ERR, BSD_EINVAL, true, ""},
+
+  {C_SIGNAL_RANGE, "SIGNAL_RANGE", "kern_ptrace", 553, 557,
+   "XXX data is used even in the PT_STEP case. (req != PT_STEP && (unsigned)data > _SIG_MAXSIG)",
+   K_ERR, BSD_EINVAL, true, ""},
+  {C_STEP_MD, "STEP_MD", "kern_ptrace", 561, 567, "error = ptrace_single_step(td2)", K_ERR, BSD_EINVAL, false,
+   "i386 ptrace_single_step() always returns 0 (kernel-context.md §10)"},
+  {C_SET_PC_MD, "SET_PC_MD", "kern_ptrace", 569, 575, "error = ptrace_set_pc(td2, addr)", K_ERR, BSD_EINVAL, false,
+   "i386 ptrace_set_pc() always returns 0 (kernel-context.md §10)"},
+  {C_IO_OP, "IO_OP", "kern_ptrace", 665, 676, "switch (piod->piod_op) default: return (EINVAL)", K_ERR, BSD_EINVAL, true, ""},
+
+  {C_RWMEM_WEXIT, "RWMEM_WEXIT", "proc_rwmem", 160, 167,
+   "if the vmspace is in the midst of being deallocated or the process is exiting, don't try to grab anything.",
+   K_ERR, BSD_EFAULT, true, ""},
+  {C_RWMEM_VMSPACE, "RWMEM_VMSPACE", "proc_rwmem", 168, 169, "if (vm->vm_refcnt < 1) return (EFAULT)",
+   K_ERR, BSD_EFAULT, false,
+   "a vmspace is released only in exit1(), after P_WEXIT is set, so RWMEM_WEXIT fires first"},
+  {C_RWMEM_FAULT, "RWMEM_FAULT", "proc_rwmem", 212, 219, "Fault the page on behalf of the process",
+   K_ERR, BSD_EFAULT, true, ""},
+  {C_RWMEM_LOOKUP, "RWMEM_LOOKUP", "proc_rwmem", 221, 241, "vm_map_lookup() fails after vm_fault() succeeded",
+   K_ERR, BSD_EFAULT, false,
+   "needs another thread to change the map between vm_fault() and vm_map_lookup(); the model's processes are single-threaded"},
+  {C_RWMEM_NOPAGE, "RWMEM_NOPAGE", "proc_rwmem", 242, 267, "no page after the lookup (m == NULL)",
+   K_ERR, BSD_EFAULT, false,
+   "vm_fault() has just made the page resident and nothing runs in between in this model"},
+  {C_RWMEM_UIOMOVE, "RWMEM_UIOMOVE", "proc_rwmem", 286, 289,
+   "uiomove() to or from the caller's PT_IO buffer faults", K_ERR, BSD_EFAULT, true, ""},
+  {C_RW_SHORT, "RW_SHORT", "kern_ptrace", 637, 649,
+   "XXX proc_rwmem() doesn't currently return ENOSPC ... uio_resid != 0 with error 0, ENOSPC or EPERM",
+   K_ERR, BSD_EINVAL, false, "proc_rwmem() leaves uio_resid non-zero only together with EFAULT"},
+  {C_PROC_ACTION_EIO, "PROC_ACTION_EIO", "PROC_ACTION", 83, 92,
+   "if ((td->td_proc->p_sflag & PS_INMEM) == 0) error = EIO", K_ERR, BSD_EIO, true, ""},
+  {C_SET_REGS_MD, "SET_REGS_MD", "set_regs", 687, 692,
+   "i386 set_regs(): EFL_SECURE / CS_SECURE refuse privileged eflags bits or a non-user %cs", K_ERR, BSD_EINVAL, true, ""},
+  {C_SET_DBREGS_MD, "SET_DBREGS_MD", "set_dbregs", 715, 720,
+   "i386 set_dbregs(): reserved DR7 field or a breakpoint at or above VM_MAXUSER_ADDRESS", K_ERR, BSD_EINVAL, true, ""},
+  {C_PSIGNAL_RANGE, "PSIGNAL_RANGE", "psignal", 610, 611,
+   "psignal(p, data) with data outside 1.._SIG_MAXSIG panics", K_FAULT, 0, false,
+   "every psignal() reached from kern_ptrace has a range-checked or constant signal"},
+  {C_UNREACHABLE, "UNREACHABLE", "kern_ptrace", 729, 735, "KASSERT(0, (\"unreachable code\\n\"))", K_FAULT, 0, false,
+   "every request that passes the permission switch has a case in the action switch"},
+
+  {C_PTRACE_COPYOUT, "PTRACE_COPYOUT", "ptrace", 376, 384,
+   "error = copyout(&r.reg/fpreg/dbreg, uap->addr, sizeof ...)", K_ERR, BSD_EFAULT, true, ""},
+
+  {C_ACTOR_CANNOT_RUN, "ACTOR_CANNOT_RUN", "(scheduler)", 0, 0,
+   "the calling process is not running: stopped, a zombie, a kernel process, or inside exit or execve",
+   K_BLOCKED, 0, true, ""},
+  {C_FORK_NOPROC, "FORK_NOPROC", "fork1", 0, 0, "no free process slot or pid (nprocs >= maxproc)",
+   K_ERR, BSD_EAGAIN, true, ""},
+  {C_EXIT_INIT, "EXIT_INIT", "exit1", 0, 0, "panic(\"Going nowhere without my init!\")", K_FAULT, 0, true, ""},
+  {C_WAIT_ECHILD, "WAIT_ECHILD", "wait1", 0, 0, "no child matches the pid", K_ERR, BSD_ECHILD, true, ""},
+  {C_WAIT_SLEEP, "WAIT_SLEEP", "wait1", 0, 0, "nothing to report and no WNOHANG: the caller sleeps",
+   K_BLOCKED, 0, true, ""},
+  {C_KILL_SIGRANGE, "KILL_SIGRANGE", "kill", 0, 0, "(u_int)signum > _SIG_MAXSIG", K_ERR, BSD_EINVAL, true, ""},
+  {C_KILL_PFIND, "KILL_PFIND", "kill", 0, 0, "(p = pfind(pid)) == NULL", K_ERR, BSD_ESRCH, true, ""},
+  {C_CANSIGNAL_PRISON, "CANSIGNAL_PRISON", "p_cansignal", 0, 0, "prison_check fails", K_ERR, BSD_ESRCH, true, ""},
+  {C_CANSIGNAL_UIDS, "CANSIGNAL_UIDS", "p_cansignal", 0, 0, "cr_seeotheruids fails", K_ERR, BSD_ESRCH, true, ""},
+  {C_CANSIGNAL_GIDS, "CANSIGNAL_GIDS", "p_cansignal", 0, 0, "cr_seeothergids fails", K_ERR, BSD_ESRCH, true, ""},
+  {C_CANSIGNAL_SUGID, "CANSIGNAL_SUGID", "p_cansignal", 0, 0,
+   "p is P_SUGID and the signal is not one an unprivileged caller may send it", K_ERR, BSD_EPERM, true, ""},
+  {C_CANSIGNAL_IDS, "CANSIGNAL_IDS", "p_cansignal", 0, 0,
+   "neither the caller's ruid nor euid is p's ruid or svuid, and the caller is unprivileged", K_ERR, BSD_EPERM, true, ""},
+  {C_ISSIGNAL_XSTAT_RANGE, "ISSIGNAL_XSTAT_RANGE", "issignal", 0, 0,
+   "resuming from a trace stop, SIGADDSET(siglist, p_xstat) with p_xstat > _SIG_MAXSIG writes outside sigset_t",
+   K_FAULT, 0, true, ""},
+  {C_SETUID_PERM, "SETUID_PERM", "setuid", 0, 0, "uid is not the ruid or the euid, and the caller is unprivileged",
+   K_ERR, BSD_EPERM, true, ""},
+  {C_SETEUID_PERM, "SETEUID_PERM", "seteuid", 0, 0, "euid is not the ruid or the svuid, and the caller is unprivileged",
+   K_ERR, BSD_EPERM, true, ""},
+  {C_SETGID_PERM, "SETGID_PERM", "setgid", 0, 0, "gid is not the rgid or the egid, and the caller is unprivileged",
+   K_ERR, BSD_EPERM, true, ""},
+  {C_SETEGID_PERM, "SETEGID_PERM", "setegid", 0, 0, "egid is not the rgid or the svgid, and the caller is unprivileged",
+   K_ERR, BSD_EPERM, true, ""},
+  {C_SETGROUPS_PERM, "SETGROUPS_PERM", "setgroups", 0, 0, "suser_cred(cred, PRISON_ROOT) fails", K_ERR, BSD_EPERM, true, ""},
+  {C_JAIL_PERM, "JAIL_PERM", "jail", 0, 0, "suser(td) fails (jailed root fails it too)", K_ERR, BSD_EPERM, true, ""},
+  {C_SECURELEVEL_RAISE_ONLY, "SECURELEVEL_RAISE_ONLY", "sysctl_kern_securelvl", 0, 0,
+   "a new kern.securelevel below the current one", K_ERR, BSD_EPERM, true, ""},
+};
+// clang-format on
+
+consteval bool check_table_is_indexed() {
+  for (int i = 0; i < C_COUNT; ++i)
+    if (kChecks[i].index != i) return false;
+  return true;
+}
+static_assert(check_table_is_indexed(), "kChecks[i].index must be i");
+
+// One entry of a check list: the check and its guard (a nullary callable giving
+// D::Bool, true when the check fires).
+template <class G>
+struct Guarded {
+  int check;
+  bool on;  // false: the check does not apply to this request (a concrete fact, not a domain value)
+  G fires;
+};
+template <class G>
+constexpr Guarded<G> check(int id, G g) {
+  return Guarded<G>{id, true, g};
+}
+template <class G>
+constexpr Guarded<G> check_if(bool on, int id, G g) {
+  return Guarded<G>{id, on, g};
+}
+
+// Evaluate a check list in order: the first check that fires decides (its
+// errno, hang or fault, with the state as it was); when none fires, `pass()`
+// runs. `pass` returns a Step; so does the whole call.
+template <class D, class S, class Checks, class Pass>
+constexpr Step<D, S> first_failing(const S& s, const Checks& checks, Pass&& pass) {
+  auto chain = hana::fold_right(checks, [&]() { return pass(); }, [&](auto c, auto rest) {
+    return [&s, c, rest]() {
+      if (!c.on) return rest();
+      auto fires = c.fires();
+      D::observe(kChecks[c.check], fires);
+      return D::branch(
+          fires,
+          [&]() {
+            const auto& info = kChecks[c.check];
+            return Step<D, S>{Outcome<D>::of_kind(info.kind, info.err, info.index), s};
+          },
+          rest);
+    };
+  });
+  return chain();
+}
+
+}  // namespace ptm

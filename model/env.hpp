@@ -1,0 +1,463 @@
+// The kernel operations around kern_ptrace that move the state between
+// requests (kernel-context.md §2-§11): fork1(), exit1() in two steps, wait4(),
+// kill(), issignal() (a process taking a pending signal), execve() in two
+// steps, the setuid family, swapping, sysctl writes and jail().
+#pragma once
+
+#include "model/check.hpp"
+#include "model/cred.hpp"
+#include "model/signals.hpp"
+
+namespace ptm {
+
+template <class D, int N>
+using StepOf = Step<D, State<D, N>>;
+
+template <class D, int N>
+constexpr StepOf<D, N> ok_step(const State<D, N>& s, Int<D> retval = D::num(0), Int<D> status = D::num(0)) {
+  return StepOf<D, N>{Outcome<D>::ok(retval, status), s};
+}
+
+// A pid for a new process (fork1(), kernel-context.md §2): the first candidate
+// after lastpid, wrapping at pid_max to PID_RESERVED, that no live or zombie
+// process uses. Returns -1 when every pid is taken.
+template <class D, int N>
+constexpr Int<D> alloc_pid(const State<D, N>& s) {
+  constexpr int PM = pid_max<N>;
+  Int<D> chosen = D::num(-1);
+  for (int k = PM - PID_RESERVED; k >= 1; --k) {
+    Int<D> c = s.lastpid + D::num(k);
+    c = D::ite(c >= D::num(PM), c - D::num(PM - PID_RESERVED), c);
+    Bool<D> used = D::lit(false);
+    for (int i = 0; i < N; ++i) used = used || (s.procs[i].p_state != D::num(PRS_FREE) && s.procs[i].p_pid == c);
+    chosen = D::ite(used, chosen, c);
+  }
+  return chosen;
+}
+template <class D, int N>
+constexpr Int<D> free_slot(const State<D, N>& s) {
+  Int<D> r = D::num(NOPROC);
+  for (int i = N - 1; i >= 0; --i) r = D::ite(s.procs[i].p_state == D::num(PRS_FREE), D::num(i), r);
+  return r;
+}
+
+// fork1() with RFPROC from `parent`, the child made from `child` (the caller's
+// copy with fork's resets applied by the caller of this helper).
+template <class D, int N>
+constexpr StepOf<D, N> make_child(const State<D, N>& s, Int<D> parent, Proc<D> child) {
+  const Int<D> slot = free_slot<D>(s);
+  const Int<D> pid = alloc_pid<D>(s);
+  return first_failing<D>(
+      s, hana::make_tuple(check(C_FORK_NOPROC, [&] { return slot == D::num(NOPROC) || pid == D::num(-1); })), [&] {
+        State<D, N> n = s;
+        child.p_state = D::num(PRS_NORMAL);
+        child.p_pid = pid;
+        child.p_pptr = parent;
+        child.p_listpos = n.listclock + D::num(1);
+        n.listclock = n.listclock + D::num(1);
+        n.lastpid = pid;
+        return ok_step<D>(with_proc<D>(n, slot, child), pid);
+      });
+}
+
+template <class D, int N>
+constexpr StepOf<D, N> fork1(const State<D, N>& s, Int<D> td) {
+  const Proc<D> p = proc_at<D>(s, td);
+  Proc<D> c = empty_proc<D>();
+  // p_flag starts at 0 and takes only P_SUGID from the parent; p_oppid and the
+  // signal state are zeroed; the credential is shared; the trapframe (pc, PSL_T) is copied.
+  c.P_SUGID = p.P_SUGID;
+  c.PS_INMEM = D::lit(true);
+  c.p_ucred = p.p_ucred;
+  c.td_pc = p.td_pc;
+  c.td_sstep = p.td_sstep;
+  return make_child<D>(s, td, c);
+}
+
+// A process as a login leaves it: a child of init with the given credential
+// (fork from init, set*id, execve of a non-set-id image), or with `kernel` a
+// kernel process (kthread_create: P_SYSTEM | P_KTHREAD, proc0's credential,
+// child of proc0). Not a kernel operation: how scenarios populate the table.
+template <class D, int N>
+constexpr StepOf<D, N> spawn(const State<D, N>& s, const Ucred<D>& cred, Bool<D> sugid, Bool<D> kernel) {
+  Proc<D> c = empty_proc<D>();
+  c.PS_INMEM = D::lit(true);
+  c.p_ucred = ite_value<D>(kernel, root_cred<D>(), cred);
+  c.P_SUGID = sugid && !kernel;
+  c.P_SYSTEM = c.P_KTHREAD = kernel;
+  return make_child<D>(s, D::ite(kernel, D::num(SLOT_PROC0), D::num(SLOT_INIT)), c);
+}
+
+// exit1() after P_WEXIT is set (kernel-context.md §6, steps 3-10).
+template <class D, int N>
+constexpr State<D, N> exit1_finish(State<D, N> s, Int<D> td) {
+  Proc<D> p = proc_at<D>(s, td);
+  // 4. P_TRACED cleared, pending signals emptied; p_pptr and p_oppid are left alone.
+  p.P_TRACED = D::lit(false);
+  p.g_oparent = D::num(NOPROC);
+  p.p_siglist = Sigset<D>{D::num(0), D::num(0), D::num(0), D::num(0)};
+  p.td_sig = D::num(0);
+  s = with_proc<D>(s, td, p);
+  // 7. Children go to init; a traced one (traced by us) is untraced and killed.
+  for (int i = 0; i < N; ++i) {
+    const Proc<D>& c = s.procs[i];
+    Bool<D> child = c.p_state != D::num(PRS_FREE) && c.p_pptr == td && td != D::num(i);
+    s = D::branch(
+        child,
+        [&] {
+          State<D, N> t = proc_reparent<D>(s, D::num(i), D::num(SLOT_INIT));
+          Proc<D> q = t.procs[i];
+          Bool<D> was_traced = q.P_TRACED && q.p_state == D::num(PRS_NORMAL);
+          q.P_TRACED = D::lit(false);
+          q.g_oparent = D::ite(was_traced, D::num(NOPROC), q.g_oparent);
+          t.procs[i] = q;
+          return D::branch(was_traced, [&] { return psignal<D>(t, D::num(i), D::num(BSD_SIGKILL)); }, [&] { return t; });
+        },
+        [&] { return s; });
+  }
+  // 8-10. Exit status, SIGCHLD to the current parent (the tracer, if traced), zombie.
+  p = proc_at<D>(s, td);
+  p.p_xstat = p.exit_rv;
+  p.p_state = D::num(PRS_ZOMBIE);
+  s = with_proc<D>(s, td, p);
+  return post_sigchld<D>(s, p.p_pptr);
+}
+
+// exit1(td, rv), first step: init panics; otherwise P_WEXIT is set at once.
+template <class D, int N>
+constexpr StepOf<D, N> exit1_begin(const State<D, N>& s, Int<D> td, Int<D> rv) {
+  return first_failing<D>(s, hana::make_tuple(check(C_EXIT_INIT, [&] { return td == D::num(SLOT_INIT); })), [&] {
+    Proc<D> p = proc_at<D>(s, td);
+    p.P_WEXIT = D::lit(true);
+    p.exit_rv = rv;
+    return ok_step<D>(with_proc<D>(s, td, p));
+  });
+}
+
+// Free a reaped zombie's slot; ghost references to the slot go with it.
+template <class D, int N>
+constexpr State<D, N> reap(State<D, N> s, Int<D> slot) {
+  s = with_proc<D>(s, slot, empty_proc<D>());
+  for (auto& p : s.procs) {
+    p.g_oparent = D::ite(p.g_oparent == slot, D::num(NOPROC), p.g_oparent);
+    p.g_waiter = D::ite(p.g_waiter == slot, D::num(NOPROC), p.g_waiter);
+  }
+  return s;
+}
+
+// wait4(pid, &status, options, NULL) (kernel-context.md §5). pid -1 is WAIT_ANY.
+template <class D, int N>
+constexpr StepOf<D, N> wait4(const State<D, N>& s, Int<D> td, Int<D> pid, Int<D> options) {
+  Bool<D> any_child = D::lit(false);
+  Int<D> chosen = D::num(NOPROC), best = D::num(-1);
+  for (int i = 0; i < N; ++i) {
+    const Proc<D>& q = s.procs[i];
+    Bool<D> cand = q.p_state != D::num(PRS_FREE) && q.p_pptr == td && (pid == D::num(-1) || q.p_pid == pid);
+    any_child = any_child || cand;
+    Bool<D> reportable =
+        cand && (q.p_state == D::num(PRS_ZOMBIE) ||
+                 (P_SHOULDSTOP<D>(q) && !q.P_WAITED &&
+                  (q.P_TRACED || D::bit_and(options, D::num(BSD_WUNTRACED)) != D::num(0))));
+    // The children list is scanned from its head: the largest p_listpos first.
+    Bool<D> better = reportable && q.p_listpos > best;
+    chosen = D::ite(better, D::num(i), chosen);
+    best = D::ite(better, q.p_listpos, best);
+  }
+  const Bool<D> nohang = D::bit_and(options, D::num(BSD_WNOHANG)) != D::num(0);
+  auto checks = hana::make_tuple(check(C_WAIT_ECHILD, [&] { return !any_child; }),
+                                 check(C_WAIT_SLEEP, [&] { return chosen == D::num(NOPROC) && !nohang; }));
+  return first_failing<D>(s, checks, [&] {
+    return D::branch(
+        chosen == D::num(NOPROC), [&] { return ok_step<D>(s, D::num(0)); },
+        [&] {
+          const Proc<D> q = proc_at<D>(s, chosen);
+          return D::branch(
+              q.p_state == D::num(PRS_ZOMBIE),
+              [&] {
+                // A zombie whose p_oppid names a live process is handed to it, not freed.
+                Int<D> op = D::ite(q.p_oppid != D::num(0), pfind<D>(s, q.p_oppid), D::num(NOPROC));
+                State<D, N> n = D::branch(
+                    op != D::num(NOPROC),
+                    [&] {
+                      Proc<D> z = q;
+                      z.p_oppid = D::num(0);
+                      z.g_exit_reported = D::lit(true);
+                      State<D, N> t = proc_reparent<D>(with_proc<D>(s, chosen, z), chosen, op);
+                      return post_sigchld<D>(t, op);
+                    },
+                    [&] { return reap<D>(s, chosen); });
+                return ok_step<D>(n, q.p_pid, q.p_xstat);
+              },
+              [&] {
+                Proc<D> z = q;
+                z.P_WAITED = D::lit(true);
+                z.g_waiter = td;
+                return ok_step<D>(with_proc<D>(s, chosen, z), q.p_pid, D::num(0177) + q.p_xstat * D::num(256));
+              });
+        });
+  });
+}
+
+// kill(pid, signum) for pid > 0, with p_cansignal (kernel-context.md §3; the
+// PROT02 form: the P_SUGID restriction always applies; sessions are not
+// modelled, so the SIGCONT-in-session exemption never applies).
+template <class D, int N>
+constexpr StepOf<D, N> kill(const State<D, N>& s, Int<D> td, Int<D> pid, Int<D> sig) {
+  const Int<D> slot = pfind<D>(s, pid);
+  const Bool<D> found = slot != D::num(NOPROC) && pid > D::num(0);
+  const Proc<D> p = D::branch(found, [&] { return proc_at<D>(s, slot); }, [] { return empty_proc<D>(); });
+  const Ucred<D>& tc = proc_at<D>(s, td).p_ucred;
+  const Ucred<D>& pc = p.p_ucred;
+  const Bool<D> self = slot == td;
+  const Bool<D> priv = suser_prison_root<D>(s, tc);
+  Bool<D> sugid_ok = sig == D::num(0);
+  for (int k : {BSD_SIGKILL, BSD_SIGINT, BSD_SIGTERM, BSD_SIGSTOP, BSD_SIGTTIN, BSD_SIGTTOU, BSD_SIGTSTP, BSD_SIGHUP, BSD_SIGUSR1, BSD_SIGUSR2})
+    sugid_ok = sugid_ok || sig == D::num(k);
+  const Bool<D> ids_ok = tc.cr_ruid == pc.cr_ruid || tc.cr_ruid == pc.cr_svuid || tc.cr_uid == pc.cr_ruid ||
+                         tc.cr_uid == pc.cr_svuid;
+  auto checks = hana::make_tuple(
+      check(C_KILL_SIGRANGE, [&] { return D::ugt32(sig, D::num(_SIG_MAXSIG)); }),
+      check(C_KILL_PFIND, [&] { return !found; }),
+      check(C_CANSIGNAL_PRISON, [&] { return !self && prison_check_fails<D>(tc, pc); }),
+      check(C_CANSIGNAL_UIDS, [&] { return !self && seeotheruids_fails<D>(s, tc, pc); }),
+      check(C_CANSIGNAL_GIDS, [&] { return !self && seeothergids_fails<D>(s, tc, pc); }),
+      check(C_CANSIGNAL_SUGID, [&] { return !self && p.P_SUGID && !sugid_ok && !priv; }),
+      check(C_CANSIGNAL_IDS, [&] { return !self && !ids_ok && !priv; }));
+  return first_failing<D>(s, checks, [&] {
+    return ok_step<D>(D::branch(sig == D::num(0), [&] { return s; }, [&] { return psignal<D>(s, slot, sig); }));
+  });
+}
+
+// issignal() step 4 with default dispositions: what taking `sig` does.
+template <class D, int N>
+constexpr State<D, N> take_action(State<D, N> s, Int<D> td, Int<D> sig) {
+  Proc<D> p = proc_at<D>(s, td);
+  const Int<D> prop = sigprop_of<D>(sig);
+  const Bool<D> is_stop = has_prop<D>(prop, SA_STOP);
+  const Bool<D> ignored = p.p_pid <= D::num(1) || (is_stop && p.P_TRACED) || has_prop<D>(prop, SA_IGNORE);
+  p.p_siglist = sigdelset<D>(p.p_siglist, sig);
+  return D::branch(
+      ignored, [&] { return with_proc<D>(s, td, p); },
+      [&] {
+        return D::branch(
+            is_stop,
+            [&] { return post_sigchld<D>(with_proc<D>(s, td, stop<D>(p, sig)), p.p_pptr); },  // job-control stop
+            [&] {
+              // sigexit() -> exit1(td, W_EXITCODE(0, sig)), both steps.
+              Proc<D> dying = p;
+              dying.P_WEXIT = D::lit(true);
+              dying.exit_rv = sig;
+              return exit1_finish<D>(with_proc<D>(s, td, dying), td);
+            });
+      });
+}
+
+// One pass of issignal() for a running process (kernel-context.md §4): either
+// the continuation of a trace stop it was resumed from, or its lowest pending
+// signal. retval is the signal taken (0: none).
+template <class D, int N>
+constexpr StepOf<D, N> issignal(const State<D, N>& s, Int<D> td) {
+  const Proc<D> p = proc_at<D>(s, td);
+  return D::branch(
+      p.td_sig != D::num(0),
+      [&] {
+        // SIG52, on resume: the original signal is removed; sig = p_xstat.
+        Proc<D> q = p;
+        q.p_siglist = sigdelset<D>(q.p_siglist, p.td_sig);
+        q.td_sig = D::num(0);
+        const Int<D> sig = p.p_xstat;
+        State<D, N> s1 = with_proc<D>(s, td, q);
+        return D::branch(
+            sig == D::num(0) || !p.P_TRACED, [&] { return ok_step<D>(s1); },
+            [&] {
+              return first_failing<D>(
+                  s1, hana::make_tuple(check(C_ISSIGNAL_XSTAT_RANGE, [&] { return sig > D::num(_SIG_MAXSIG); })), [&] {
+                    Proc<D> r = proc_at<D>(s1, td);
+                    r.p_siglist = sigaddset<D>(r.p_siglist, sig);
+                    return ok_step<D>(take_action<D>(with_proc<D>(s1, td, r), td, sig), sig);
+                  });
+            });
+      },
+      [&] {
+        const Int<D> sig = sig_lowest<D>(p.p_siglist);
+        const Int<D> prop = sigprop_of<D>(sig);
+        return D::branch(
+            sig == D::num(0), [&] { return ok_step<D>(s); },
+            [&] {
+              return D::branch(
+                  p.P_TRACED,
+                  [&] {
+                    // Trace stop: p_xstat = sig, SIGCHLD to the tracer, stop(); the
+                    // signal stays pending and the thread keeps it in td_sig.
+                    Proc<D> q = stop<D>(p, sig);
+                    q.td_sig = sig;
+                    return ok_step<D>(post_sigchld<D>(with_proc<D>(s, td, q), p.p_pptr), sig);
+                  },
+                  [&] {
+                    // An ignored signal of an untraced process is dropped.
+                    Proc<D> q = p;
+                    q.p_siglist = sigdelset<D>(q.p_siglist, sig);
+                    Bool<D> ign = has_prop<D>(prop, SA_IGNORE) && sig != D::num(BSD_SIGCONT);
+                    return ok_step<D>(D::branch(ign, [&] { return with_proc<D>(s, td, q); },
+                                                [&] { return take_action<D>(s, td, sig); }),
+                                      sig);
+                  });
+            });
+      });
+}
+
+// execve(), first step: P_INEXEC is set; suid/sgid are the image's owner and
+// group when it is set-uid/set-gid, else -1.
+template <class D, int N>
+constexpr StepOf<D, N> execve_begin(const State<D, N>& s, Int<D> td, Int<D> suid, Int<D> sgid) {
+  Proc<D> p = proc_at<D>(s, td);
+  p.P_INEXEC = D::lit(true);
+  p.exec_suid = suid;
+  p.exec_sgid = sgid;
+  return ok_step<D>(with_proc<D>(s, td, p));
+}
+
+// execve(), second step (kernel-context.md §8).
+template <class D, int N>
+constexpr StepOf<D, N> execve_finish(const State<D, N>& s, Int<D> td) {
+  Proc<D> p = proc_at<D>(s, td);
+  Ucred<D> c = p.p_ucred;
+  const Bool<D> setuid_img = p.exec_suid != D::num(-1) && p.exec_suid != c.cr_uid;
+  const Bool<D> setgid_img = p.exec_sgid != D::num(-1) && p.exec_sgid != c.cr_groups[0];
+  // Credential changing, and the process is not traced: the new ids apply.
+  const Bool<D> apply = (setuid_img || setgid_img) && !p.P_TRACED;
+  Ucred<D> n = c;
+  n.cr_uid = D::ite(setuid_img, p.exec_suid, c.cr_uid);
+  n.cr_groups[0] = D::ite(setgid_img, p.exec_sgid, c.cr_groups[0]);
+  c = ite_value<D>(apply, n, c);
+  p.P_SUGID = D::ite(apply, D::lit(true),
+                     D::ite(c.cr_uid == c.cr_ruid && c.cr_groups[0] == c.cr_rgid, D::lit(false), p.P_SUGID));
+  c.cr_svuid = c.cr_uid;  // saved ids := effective ids, in both cases
+  c.cr_svgid = c.cr_groups[0];
+  p.p_ucred = c;
+  p.P_INEXEC = D::lit(false);
+  p.exec_suid = p.exec_sgid = D::num(-1);
+  p.td_pc = D::num(0);  // the new image's entry point (PSL_T is kept by exec_setregs)
+  State<D, N> s1 = with_proc<D>(s, td, p);
+  // A traced process gets SIGTRAP and will trace-stop before the new image runs.
+  return ok_step<D>(D::branch(p.P_TRACED, [&] { return psignal<D>(s1, td, D::num(BSD_SIGTRAP)); }, [&] { return s1; }));
+}
+
+// The setuid family (kernel-context.md §9). setsugid() only when an id changes.
+enum SetId : int { SET_UID = 0, SET_EUID = 1, SET_GID = 2, SET_EGID = 3 };
+
+template <class D, int N>
+constexpr StepOf<D, N> set_id(const State<D, N>& s, Int<D> td, SetId which, Int<D> v) {
+  Proc<D> p = proc_at<D>(s, td);
+  const Ucred<D> c = p.p_ucred;
+  const Bool<D> priv = suser_prison_root<D>(s, c);
+  const Int<D> egid = c.cr_groups[0];
+  const int id = which == SET_UID ? C_SETUID_PERM : which == SET_EUID ? C_SETEUID_PERM
+               : which == SET_GID ? C_SETGID_PERM : C_SETEGID_PERM;
+  Bool<D> allowed = priv;
+  switch (which) {
+    case SET_UID: allowed = allowed || v == c.cr_ruid || v == c.cr_uid; break;
+    case SET_EUID: allowed = allowed || v == c.cr_ruid || v == c.cr_svuid; break;
+    case SET_GID: allowed = allowed || v == c.cr_rgid || v == egid; break;
+    case SET_EGID: allowed = allowed || v == c.cr_rgid || v == c.cr_svgid; break;
+  }
+  return first_failing<D>(s, hana::make_tuple(check(id, [&] { return !allowed; })), [&] {
+    Ucred<D> n = c;
+    switch (which) {
+      case SET_UID: {
+        Bool<D> full = priv || v == c.cr_uid;  // with privilege or u == euid: ruid and svuid too
+        n.cr_ruid = D::ite(full, v, c.cr_ruid);
+        n.cr_svuid = D::ite(full, v, c.cr_svuid);
+        n.cr_uid = v;
+        break;
+      }
+      case SET_EUID: n.cr_uid = v; break;
+      case SET_GID: {
+        Bool<D> full = priv || v == egid;
+        n.cr_rgid = D::ite(full, v, c.cr_rgid);
+        n.cr_svgid = D::ite(full, v, c.cr_svgid);
+        n.cr_groups[0] = v;
+        break;
+      }
+      case SET_EGID: n.cr_groups[0] = v; break;
+    }
+    Bool<D> changed = n.cr_uid != c.cr_uid || n.cr_ruid != c.cr_ruid || n.cr_svuid != c.cr_svuid ||
+                      n.cr_groups[0] != egid || n.cr_rgid != c.cr_rgid || n.cr_svgid != c.cr_svgid;
+    p.p_ucred = n;
+    p.P_SUGID = p.P_SUGID || changed;
+    return ok_step<D>(with_proc<D>(s, td, p));
+  });
+}
+
+// setgroups(ngroups, gidset): needs privilege and always sets P_SUGID.
+template <class D, int N>
+constexpr StepOf<D, N> setgroups(const State<D, N>& s, Int<D> td, Int<D> ngroups, const Groups<D>& g) {
+  Proc<D> p = proc_at<D>(s, td);
+  return first_failing<D>(
+      s, hana::make_tuple(check(C_SETGROUPS_PERM, [&] { return !suser_prison_root<D>(s, p.p_ucred); })), [&] {
+        Ucred<D> n = p.p_ucred;
+        Bool<D> none = ngroups <= D::num(0);  // ngroups 0 keeps the egid as the only group
+        for (int i = 0; i < NGROUPS; ++i) n.cr_groups[i] = D::ite(none && D::lit(i == 0), n.cr_groups[0], g[i]);
+        n.cr_ngroups = D::ite(none, D::num(1), D::ite(ngroups > D::num(NGROUPS), D::num(NGROUPS), ngroups));
+        p.p_ucred = n;
+        p.P_SUGID = D::lit(true);
+        return ok_step<D>(with_proc<D>(s, td, p));
+      });
+}
+
+// jail(2): needs suser(td) (jailed root fails); the caller enters a new prison.
+template <class D, int N>
+constexpr StepOf<D, N> jail(const State<D, N>& s, Int<D> td) {
+  Proc<D> p = proc_at<D>(s, td);
+  return first_failing<D>(s, hana::make_tuple(check(C_JAIL_PERM, [&] { return !suser<D>(s, p.p_ucred); })), [&] {
+    State<D, N> n = s;
+    n.lastprison = s.lastprison + D::num(1);
+    p.p_ucred.cr_prison = n.lastprison;
+    return ok_step<D>(with_proc<D>(n, td, p), n.lastprison);
+  });
+}
+
+// Sysctl writes by unjailed root. kern.securelevel may only rise.
+enum Sysctl : int {
+  KERN_SECURELEVEL = 0,
+  UNPRIVILEGED_PROC_DEBUG = 1,
+  SEE_OTHER_UIDS = 2,
+  SEE_OTHER_GIDS = 3,
+  SUSER_ENABLED = 4,
+};
+template <class D, int N>
+constexpr StepOf<D, N> sysctl_write(const State<D, N>& s, Sysctl which, Int<D> v) {
+  return first_failing<D>(
+      s, hana::make_tuple(check_if(which == KERN_SECURELEVEL, C_SECURELEVEL_RAISE_ONLY, [&] { return v < s.securelevel; })),
+      [&] {
+        State<D, N> n = s;
+        switch (which) {
+          case KERN_SECURELEVEL: n.securelevel = v; break;
+          case UNPRIVILEGED_PROC_DEBUG: n.unprivileged_proc_debug = v; break;
+          case SEE_OTHER_UIDS: n.see_other_uids = v; break;
+          case SEE_OTHER_GIDS: n.see_other_gids = v; break;
+          case SUSER_ENABLED: n.suser_enabled = v; break;
+        }
+        return ok_step<D>(n);
+      });
+}
+
+// The swapper: swap out (not P_SYSTEM processes), start a swap-in, finish it.
+enum Swap : int { SWAP_OUT = 0, SWAP_IN_BEGIN = 1, SWAP_IN = 2 };
+template <class D, int N>
+constexpr StepOf<D, N> swap(const State<D, N>& s, Int<D> slot, Swap what) {
+  Proc<D> p = proc_at<D>(s, slot);
+  const Bool<D> live = p.p_state == D::num(PRS_NORMAL);
+  Proc<D> q = p;
+  switch (what) {
+    case SWAP_OUT: q.PS_INMEM = p.PS_INMEM && !(live && !p.P_SYSTEM && !p.PS_SWAPPINGIN); break;
+    case SWAP_IN_BEGIN: q.PS_SWAPPINGIN = p.PS_SWAPPINGIN || (live && !p.PS_INMEM); break;
+    case SWAP_IN:
+      q.PS_INMEM = p.PS_INMEM || live;
+      q.PS_SWAPPINGIN = D::lit(false);
+      break;
+  }
+  return ok_step<D>(with_proc<D>(s, slot, q));
+}
+
+}  // namespace ptm

@@ -1,0 +1,80 @@
+// Process-table primitives the rules are written with: pfind(), proc_reparent(),
+// field access at a domain index, and the predicates of <sys/proc.h>.
+#pragma once
+
+#include "model/state.hpp"
+
+namespace ptm {
+
+template <class D>
+using Int = typename D::Int;
+template <class D>
+using Bool = typename D::Bool;
+
+template <class D, int N>
+constexpr Proc<D> proc_at(const State<D, N>& s, Int<D> slot) {
+  return D::at(s.procs, slot);
+}
+template <class D, int N>
+constexpr State<D, N> with_proc(State<D, N> s, Int<D> slot, const Proc<D>& p) {
+  s.procs = D::put(s.procs, slot, p);
+  return s;
+}
+// Read a field of the process at `slot`, or `dflt` when slot is NOPROC.
+template <class D, int N, class F>
+constexpr auto field_or(const State<D, N>& s, Int<D> slot, F field, decltype(field(Proc<D>{})) dflt) {
+  return D::branch(slot == D::num(NOPROC), [&]() { return dflt; }, [&]() { return field(proc_at<D>(s, slot)); });
+}
+
+// P_SHOULDSTOP(p): any P_STOPPED_* bit (P_STOPPED_SINGLE is not modelled: one thread).
+template <class D>
+constexpr Bool<D> P_SHOULDSTOP(const Proc<D>& p) {
+  return p.P_STOPPED_SIG || p.P_STOPPED_TRACE;
+}
+
+// pfind(pid): a process on allproc with that pid. Zombies are on zombproc and
+// are never found; an exiting (P_WEXIT) process still is (kernel-context.md §2).
+template <class D, int N>
+constexpr Int<D> pfind(const State<D, N>& s, Int<D> pid) {
+  Int<D> found = D::num(NOPROC);
+  for (int i = N - 1; i >= 0; --i) {
+    const auto& p = s.procs[i];
+    found = D::ite(p.p_state == D::num(PRS_NORMAL) && p.p_pid == pid, D::num(i), found);
+  }
+  return found;
+}
+
+// proc_reparent(child, parent): a no-op if parent is already the parent;
+// otherwise the child moves to the head of the new parent's children list.
+// p_oppid is not touched.
+template <class D, int N>
+constexpr State<D, N> proc_reparent(State<D, N> s, Int<D> child, Int<D> parent) {
+  auto c = proc_at<D>(s, child);
+  auto moved = c;
+  moved.p_pptr = parent;
+  moved.p_listpos = s.listclock + D::num(1);
+  auto same = c.p_pptr == parent;
+  s.listclock = D::ite(same, s.listclock, s.listclock + D::num(1));
+  return with_proc<D>(s, child, ite_value<D>(same, c, moved));
+}
+
+// The pid of the process at `slot` (0 for NOPROC, which the seed never reads).
+template <class D, int N>
+constexpr Int<D> pid_of(const State<D, N>& s, Int<D> slot) {
+  return field_or<D>(s, slot, [](const Proc<D>& p) { return p.p_pid; }, D::num(0));
+}
+
+// A process that can make a system call or take a signal now.
+template <class D, int N>
+constexpr Bool<D> can_run(const State<D, N>& s, Int<D> slot) {
+  Bool<D> r = D::lit(false);
+  for (int i = 0; i < N; ++i) {
+    const auto& p = s.procs[i];
+    Bool<D> runs = D::lit(i != SLOT_PROC0) && p.p_state == D::num(PRS_NORMAL) && !p.P_KTHREAD &&
+                   !P_SHOULDSTOP<D>(p) && !p.P_WEXIT && !p.P_INEXEC;
+    r = D::ite(slot == D::num(i), runs, r);
+  }
+  return r;
+}
+
+}  // namespace ptm

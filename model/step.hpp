@@ -1,0 +1,148 @@
+// Operations: every ptrace request and every environment operation, as one
+// `step(state, op, args)`. The kind of operation (and the ptrace request) is a
+// plain value: the proof matrix enumerates them; everything else is a domain value.
+#pragma once
+
+#include <string_view>
+
+#include "model/env.hpp"
+#include "model/kern_ptrace.hpp"
+
+namespace ptm {
+
+enum OpKind : int {
+  OP_PTRACE,
+  OP_SPAWN,
+  OP_FORK,
+  OP_EXIT,        // both steps of exit1() at once
+  OP_EXIT_BEGIN,  // exit1() up to P_WEXIT
+  OP_EXIT_END,    // the rest of exit1()
+  OP_WAIT,
+  OP_KILL,
+  OP_TAKESIG,
+  OP_EXEC,        // both steps of execve() at once
+  OP_EXEC_BEGIN,  // execve() up to P_INEXEC
+  OP_EXEC_END,
+  OP_SETUID,
+  OP_SETEUID,
+  OP_SETGID,
+  OP_SETEGID,
+  OP_SETGROUPS,
+  OP_JAIL,
+  OP_GETPPID,
+  OP_SYSCTL,
+  OP_SWAPOUT,
+  OP_SWAPIN_BEGIN,
+  OP_SWAPIN,
+  OP_COUNT
+};
+
+inline constexpr std::string_view kOpNames[OP_COUNT] = {
+    "ptrace",  "spawn",  "fork",   "exit",   "exit-begin", "exit-end", "wait",    "kill",
+    "takesig", "exec",   "exec-begin", "exec-end", "setuid", "seteuid",  "setgid",  "setegid",
+    "setgroups", "jail", "getppid", "sysctl", "swapout",    "swapin-begin", "swapin",
+};
+
+// An operation: its kind, and for OP_PTRACE the request, for OP_SYSCTL the knob.
+struct Op {
+  OpKind kind = OP_PTRACE;
+  Req req = PT_TRACE_ME;
+  Sysctl knob = KERN_SECURELEVEL;
+};
+
+// The domain-valued arguments of any operation; each operation reads the ones it needs.
+template <class D>
+struct Args {
+  using Int = typename D::Int;
+  using Bool = typename D::Bool;
+  using PtraceArgsT = PtraceArgs<D>;
+  using UcredT = Ucred<D>;
+  using GroupsT = Groups<D>;
+  BOOST_HANA_DEFINE_STRUCT(Args,
+                           (Int, actor),  // the calling process's slot (curthread)
+                           (PtraceArgsT, pt),
+                           (Int, pid),      // wait4 / kill target pid; the swapper's target slot
+                           (Int, sig),      // kill
+                           (Int, options),  // wait4
+                           (Int, value),    // exit status, set*id value, sysctl value, ngroups
+                           (Int, suid),     // execve of a set-uid image: its owner, else -1
+                           (Int, sgid),     // execve of a set-gid image: its group, else -1
+                           (UcredT, cred),  // spawn
+                           (GroupsT, groups),  // setgroups
+                           (Bool, sugid),   // spawn: P_SUGID
+                           (Bool, kernel)); // spawn: a kernel process
+};
+
+template <class D>
+constexpr Args<D> default_args() {
+  Args<D> a{};
+  a.actor = D::num(SLOT_INIT);
+  a.pt = PtraceArgs<D>{D::num(0), D::num(1), D::num(0), D::num(0), D::num(0), D::num(0), D::num(0), D::lit(true)};
+  a.pid = a.sig = a.options = a.value = D::num(0);
+  a.suid = a.sgid = D::num(-1);
+  a.cred = root_cred<D>();
+  a.groups = {D::num(0), D::num(0), D::num(0)};
+  a.sugid = a.kernel = D::lit(false);
+  return a;
+}
+
+// Does the operation run as a process (so that process must be able to run)?
+constexpr bool has_actor(OpKind k) {
+  return !(k == OP_SPAWN || k == OP_SYSCTL || k == OP_SWAPOUT || k == OP_SWAPIN_BEGIN || k == OP_SWAPIN);
+}
+
+template <class D, int N>
+constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& a) {
+  const Int<D> td = a.actor;
+  // Who must be able to run: the caller; for the second step of exit or execve,
+  // the process inside it.
+  Bool<D> actor_ok = D::lit(true);
+  if (has_actor(op.kind)) {
+    if (op.kind == OP_EXIT_END || op.kind == OP_EXEC_END) {
+      Bool<D> in = D::lit(false);
+      for (int i = 0; i < N; ++i) {
+        const Proc<D>& p = s.procs[i];
+        Bool<D> inside = p.p_state == D::num(PRS_NORMAL) && (op.kind == OP_EXIT_END ? p.P_WEXIT : p.P_INEXEC);
+        in = D::ite(td == D::num(i), inside, in);
+      }
+      actor_ok = in;
+    } else {
+      actor_ok = can_run<D>(s, td);
+    }
+  }
+  return first_failing<D>(s, hana::make_tuple(check(C_ACTOR_CANNOT_RUN, [&] { return !actor_ok; })), [&]() {
+    switch (op.kind) {
+      case OP_PTRACE: return ptrace<D>(s, td, op.req, a.pt);
+      case OP_SPAWN: return spawn<D>(s, a.cred, a.sugid, a.kernel);
+      case OP_FORK: return fork1<D>(s, td);
+      case OP_EXIT: {
+        auto r = exit1_begin<D>(s, td, a.value * D::num(256));  // exit(2): W_EXITCODE(rval, 0)
+        return D::branch(r.out.kind == D::num(K_OK), [&] { return ok_step<D>(exit1_finish<D>(r.next, td)); },
+                         [&] { return r; });
+      }
+      case OP_EXIT_BEGIN: return exit1_begin<D>(s, td, a.value * D::num(256));
+      case OP_EXIT_END: return ok_step<D>(exit1_finish<D>(s, td));
+      case OP_WAIT: return wait4<D>(s, td, a.pid, a.options);
+      case OP_KILL: return kill<D>(s, td, a.pid, a.sig);
+      case OP_TAKESIG: return issignal<D>(s, td);
+      case OP_EXEC: return execve_finish<D>(execve_begin<D>(s, td, a.suid, a.sgid).next, td);
+      case OP_EXEC_BEGIN: return execve_begin<D>(s, td, a.suid, a.sgid);
+      case OP_EXEC_END: return execve_finish<D>(s, td);
+      case OP_SETUID: return set_id<D>(s, td, SET_UID, a.value);
+      case OP_SETEUID: return set_id<D>(s, td, SET_EUID, a.value);
+      case OP_SETGID: return set_id<D>(s, td, SET_GID, a.value);
+      case OP_SETEGID: return set_id<D>(s, td, SET_EGID, a.value);
+      case OP_SETGROUPS: return setgroups<D>(s, td, a.value, a.groups);
+      case OP_JAIL: return jail<D>(s, td);
+      case OP_GETPPID: return ok_step<D>(s, pid_of<D>(s, proc_at<D>(s, td).p_pptr));
+      case OP_SYSCTL: return sysctl_write<D>(s, op.knob, a.value);
+      case OP_SWAPOUT: return swap<D>(s, a.pid, SWAP_OUT);
+      case OP_SWAPIN_BEGIN: return swap<D>(s, a.pid, SWAP_IN_BEGIN);
+      case OP_SWAPIN: return swap<D>(s, a.pid, SWAP_IN);
+      case OP_COUNT: break;
+    }
+    return ok_step<D>(s);
+  });
+}
+
+}  // namespace ptm
