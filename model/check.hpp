@@ -74,11 +74,14 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
   {C_CANDEBUG_UNPRIV, "CANDEBUG_UNPRIV", "p_candebug", 431, 432,
    "unprivileged_proc_debug == 0 and the caller is unprivileged (tested before the self exemption)", K_ERR, BSD_EPERM, true, ""},
   {C_CANDEBUG_PRISON, "CANDEBUG_PRISON", "p_candebug", 431, 432,
-   "p != curproc: prison_check fails", K_ERR, BSD_ESRCH, true, ""},
+   "p != curproc: prison_check fails", K_ERR, BSD_ESRCH, false,
+   "p_cansee() made the same prison_check test just before (seed 428 runs before 431)"},
   {C_CANDEBUG_UIDS, "CANDEBUG_UIDS", "p_candebug", 431, 432,
-   "p != curproc: cr_seeotheruids fails", K_ERR, BSD_ESRCH, true, ""},
+   "p != curproc: cr_seeotheruids fails", K_ERR, BSD_ESRCH, false,
+   "p_cansee() made the same cr_seeotheruids test just before (seed 428 runs before 431)"},
   {C_CANDEBUG_GIDS, "CANDEBUG_GIDS", "p_candebug", 431, 432,
-   "p != curproc: cr_seeothergids fails", K_ERR, BSD_ESRCH, true, ""},
+   "p != curproc: cr_seeothergids fails", K_ERR, BSD_ESRCH, false,
+   "p_cansee() made the same cr_seeothergids test just before (seed 428 runs before 431)"},
   {C_CANDEBUG_CRED, "CANDEBUG_CRED", "p_candebug", 431, 432,
    "p != curproc: p's groups not a subset of the caller's, or the caller's euid is not p's "
    "euid, svuid and ruid, or p is P_SUGID; and the caller is unprivileged", K_ERR, BSD_EPERM, true, ""},
@@ -115,7 +118,9 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
 
   {C_RWMEM_WEXIT, "RWMEM_WEXIT", "proc_rwmem", 160, 167,
    "if the vmspace is in the midst of being deallocated or the process is exiting, don't try to grab anything.",
-   K_ERR, BSD_EFAULT, true, ""},
+   K_ERR, BSD_EFAULT, false,
+   "the seed reaches proc_rwmem() only for a stopped target (seed 504-508), and a process with P_WEXIT never "
+   "stops: it is running exit1() and takes no more signals (single-threaded processes)"},
   {C_RWMEM_VMSPACE, "RWMEM_VMSPACE", "proc_rwmem", 168, 169, "if (vm->vm_refcnt < 1) return (EFAULT)",
    K_ERR, BSD_EFAULT, false,
    "a vmspace is released only in exit1(), after P_WEXIT is set, so RWMEM_WEXIT fires first"},

@@ -34,7 +34,9 @@ struct CheckInfo;  // check.hpp
 // ite over values of any shape: scalars, std::array, and Hana structs (field by field).
 template <class D, class T>
 constexpr T ite_value(typename D::Bool c, const T& a, const T& b) {
-  if constexpr (hana::Struct<T>::value) {
+  if constexpr (!D::is_symbolic) {
+    return c ? a : b;  // a decided condition selects whole values
+  } else if constexpr (hana::Struct<T>::value) {
     T out = a;
     hana::for_each(hana::keys(a), [&](auto key) {
       hana::at_key(out, key) = ite_value<D>(c, hana::at_key(a, key), hana::at_key(b, key));
@@ -73,11 +75,16 @@ struct Concrete {
   }
 
   template <class A>
-  static constexpr auto at(const A& arr, Int i) {
+  static constexpr const auto& at(const A& arr, Int i) {
     // An index outside the table is a bug in a rule: constant evaluation
     // rejects it (throw is not a constant expression), so the sweeps catch it.
     if (i < 0 || i >= static_cast<Int>(arr.size())) throw "ptm::Concrete::at: index out of range";
     return arr[static_cast<std::size_t>(i)];
+  }
+  // A constant table indexed by a domain value, `dflt` outside it.
+  template <class T, std::size_t K>
+  static constexpr Int table(const T (&tab)[K], Int i, Int dflt) {
+    return (i >= 0 && i < static_cast<Int>(K)) ? static_cast<Int>(tab[i]) : dflt;
   }
   template <class A, class V>
   static constexpr A put(A arr, Int i, const V& v) {

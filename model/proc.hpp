@@ -11,8 +11,10 @@ using Int = typename D::Int;
 template <class D>
 using Bool = typename D::Bool;
 
+// The process at a domain index: a reference in the concrete domain, a value
+// (an ite over the table) in a symbolic one.
 template <class D, int N>
-constexpr Proc<D> proc_at(const State<D, N>& s, Int<D> slot) {
+constexpr decltype(auto) proc_at(const State<D, N>& s, Int<D> slot) {
   return D::at(s.procs, slot);
 }
 template <class D, int N>

@@ -48,9 +48,7 @@ constexpr Int<D> sig_lowest(const Sigset<D>& set) {
 // sigprop(sig) for a domain signal number.
 template <class D>
 constexpr Int<D> sigprop_of(Int<D> sig) {
-  Int<D> r = D::num(0);
-  for (int k = 1; k < BSD_NSIG; ++k) r = D::ite(sig == D::num(k), D::num(kSigProp[k]), r);
-  return r;
+  return D::table(kSigProp, sig, D::num(0));
 }
 template <class D>
 constexpr Bool<D> has_prop(Int<D> prop, int bit) {
