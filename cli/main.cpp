@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/run.hpp"
+#include "model/properties.hpp"
 
 namespace fs = std::filesystem;
 using namespace ptm;
@@ -58,6 +59,14 @@ int cmd_checks() {
   return 0;
 }
 
+int cmd_properties() {
+  hana::for_each(kProperties, [](auto t) {
+    using P = typename decltype(t)::type;
+    fmt::print("{:<20} {:<5} {}\n", P::id, P::is_step ? "step" : "state", P::statement);
+  });
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,7 +78,8 @@ int main(int argc, char** argv) {
   run->add_option("FILE", files, "scenario files, or directories of *.scn files")->required();
   run->add_flag("-q,--quiet", opt.quiet, "print only mismatches and the summary");
   run->add_flag("-p,--properties", opt.properties, "print the properties each step violates");
-  app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
+  auto* checks = app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
+  auto* props = app.add_subcommand("properties", "List the properties the tool checks");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,7 +88,9 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return cmd_run(files, opt);
-    return cmd_checks();
+    if (*props) return cmd_properties();
+    if (*checks) return cmd_checks();
+    return 2;
   } catch (const scn::InputError& e) {
     std::cerr << "ptmodel: " << e.what() << "\n";
     return 2;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ostream>
 
 #include "model/properties.hpp"
@@ -200,6 +201,11 @@ class Run {
 
     std::string why;
     rec.expectation_failed = !check_expect(l, rec.out, why);
+    for (const auto& prop : l.expect.violates) {
+      if (std::find(rec.violated.begin(), rec.violated.end(), prop) != rec.violated.end()) continue;
+      rec.expectation_failed = true;
+      why += fmt::format("{}expected the step to violate {}, but it holds", why.empty() ? "" : "; ", prop);
+    }
     rec.failure = why;
     if (!opt_.quiet || rec.expectation_failed) {
       std::string result = outcome_text(rec.out);
@@ -209,10 +215,11 @@ class Run {
         result = rec.out.retval ? fmt::format("took {}", signal_name(rec.out.retval)) : "0 (no signal)";
       out_ << fmt::format("{:4}  {:<44} -> {}", l.line, l.text.substr(0, l.text.find("->")), result);
       if (rec.out.check != NO_CHECK) out_ << "   [" << check_text(static_cast<int>(rec.out.check)) << "]";
-      out_ << (l.expect.what == Expect::NONE ? "" : rec.expectation_failed ? "   MISMATCH" : "   (as expected)") << "\n";
+      const bool expects = l.expect.what != Expect::NONE || !l.expect.violates.empty();
+      out_ << (!expects ? "" : rec.expectation_failed ? "   MISMATCH" : "   (as expected)") << "\n";
       if (rec.expectation_failed) out_ << fmt::format("{}:{}: {}\n", sc_.file, l.line, why);
       if (!opt_.quiet) print_diff(rec.pre, rec.post);
-      if (opt_.properties && !rec.violated.empty())
+      if ((opt_.properties || !l.expect.violates.empty()) && !rec.violated.empty())
         out_ << fmt::format("        violates: {}\n", fmt::join(rec.violated, ", "));
     }
     return rec;

@@ -1,7 +1,10 @@
 #include "cli/scenario.hpp"
 
+#include "model/properties.hpp"
+
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <set>
@@ -358,13 +361,28 @@ class Parser {
     }
   }
 
-  Expect parse_expect(const std::vector<std::string>& w, const Line& l) {
+  Expect parse_expect(std::vector<std::string> w, const Line& l) {
     Expect e;
     if (w.empty()) return e;
+    if (l.type == Line::EXPECT_STATE) fail("`expect` lines take no `->`");
+    // ... violates PROP [PROP...]: properties that must fail at this step.
+    if (auto v = std::find(w.begin(), w.end(), "violates"); v != w.end()) {
+      if (v + 1 == w.end()) fail("expected property names after `violates`");
+      for (auto it = v + 1; it != w.end(); ++it) {
+        bool known_prop = false;
+        hana::for_each(kProperties, [&](auto t) {
+          using P = typename decltype(t)::type;
+          known_prop = known_prop || P::id == *it;
+        });
+        if (!known_prop) fail(fmt::format("unknown property `{}` (see `ptmodel properties`)", *it));
+        e.violates.push_back(*it);
+      }
+      w.erase(v, w.end());
+    }
     std::string text;
     for (const auto& x : w) text += (text.empty() ? "" : " ") + x;
     e.text = text;
-    if (l.type == Line::EXPECT_STATE) fail("`expect` lines take no `->`");
+    if (w.empty()) return e;
     std::size_t i = 0;
     auto rest = [&] { return w.size() - i; };
     if (w[0] == "hang" || w[0] == "fault" || w[0] == "blocked") {

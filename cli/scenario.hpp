@@ -24,6 +24,7 @@ struct Expect {
   std::string proc;         // OK_PROC: retval is this process's pid; WAIT_STATUS: the child reported (optional)
   enum Status { STOPPED, EXITED, SIGNALED } status = STOPPED;
   std::int64_t status_value = 0;
+  std::vector<std::string> violates;  // properties that must fail at this step
   std::string text;  // as written
 };
 

@@ -95,6 +95,7 @@ constexpr State<D, N> exit1_finish(State<D, N> s, Int<D> td) {
   // 4. P_TRACED cleared, pending signals emptied; p_pptr and p_oppid are left alone.
   p.P_TRACED = D::lit(false);
   p.g_oparent = D::num(NOPROC);
+  p.g_attach_stop_due = D::lit(false);
   p.p_siglist = Sigset<D>{D::num(0), D::num(0), D::num(0), D::num(0)};
   p.td_sig = D::num(0);
   s = with_proc<D>(s, td, p);

@@ -192,6 +192,7 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
         q.P_TRACED = D::lit(true);
         q.p_oppid = pid_of<D>(s, p.p_pptr);
         q.g_oparent = p.p_pptr;
+        q.g_attach_stop_due = D::lit(true);
         S s1 = with_proc<D>(s, slot, q);
         s1 = proc_reparent<D>(s1, slot, td);  // a no-op when the caller is already the parent
         return sendsig<D>(s1, slot, D::num(BSD_SIGSTOP));
@@ -220,6 +221,7 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
             r.P_TRACED = r.P_WAITED = D::lit(false);
             r.p_oppid = D::num(0);
             r.g_oparent = D::num(NOPROC);
+            r.g_attach_stop_due = D::lit(false);
             /* should we send BSD_SIGCHLD? */
             s1 = with_proc<D>(s1, slot, r);
           }

@@ -249,16 +249,28 @@ struct ATTACH_STOPS {
   static constexpr bool is_step = true;
   template <class D, int N>
   static constexpr Bool<D> holds(const StepCtx<D, N>& c) {
-    if (c.op.kind != OP_PTRACE || c.op.req != PT_ATTACH) return D::lit(true);
-    const Int<D> t = ptrace_target<D>(c);
     // Will stop: traced with a signal pending, which issignal() turns into a trace stop.
-    const Bool<D> stops = field_or<D>(
-        c.post, t,
-        [&](const Proc<D>& p) {
-          return P_SHOULDSTOP<D>(p) || (p.P_TRACED && sig_lowest<D>(p.p_siglist) != D::num(0));
-        },
-        D::lit(false));
-    return !succeeded<D>(c) || stops;
+    auto will_stop = [](const Proc<D>& p) {
+      return P_SHOULDSTOP<D>(p) || (p.P_TRACED && sig_lowest<D>(p.p_siglist) != D::num(0));
+    };
+    if (c.op.kind == OP_PTRACE && c.op.req == PT_ATTACH) {
+      const Int<D> t = ptrace_target<D>(c);
+      return !succeeded<D>(c) || field_or<D>(c.post, t, will_stop, D::lit(false));
+    }
+    if (c.op.kind == OP_TAKESIG) {
+      // The target takes its signals without having stopped since the attach,
+      // and is left running with nothing pending: it goes back to user code.
+      const Int<D> t = c.args.actor;
+      const Bool<D> due = field_or<D>(c.pre, t, [](const Proc<D>& p) { return p.g_attach_stop_due; }, D::lit(false));
+      const Bool<D> returns = field_or<D>(
+          c.post, t,
+          [&](const Proc<D>& p) {
+            return p.p_state == D::num(PRS_NORMAL) && !will_stop(p) && p.td_sig == D::num(0);
+          },
+          D::lit(false));
+      return !(succeeded<D>(c) && due && returns);
+    }
+    return D::lit(true);
   }
 };
 

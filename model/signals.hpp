@@ -67,6 +67,7 @@ constexpr Proc<D> stop(Proc<D> p, Int<D> sig) {
   p.P_STOPPED_SIG = D::lit(true);
   p.P_WAITED = D::lit(false);
   p.g_waiter = D::num(NOPROC);
+  p.g_attach_stop_due = D::lit(false);
   p.p_xstat = sig;
   return p;
 }

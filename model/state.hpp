@@ -71,8 +71,9 @@ struct Proc {
       // properties are about. g_oparent: the slot of the parent the process had
       // when it became traced (NOPROC once untraced or once that slot is freed);
       // g_waiter: the process whose wait4 reported the current stop;
-      // g_exit_reported: a wait4 has reported this zombie's exit.
-      (Int, g_oparent), (Int, g_waiter), (Bool, g_exit_reported));
+      // g_exit_reported: a wait4 has reported this zombie's exit; g_attach_stop_due:
+      // a PT_ATTACH succeeded and the process has not stopped since.
+      (Int, g_oparent), (Int, g_waiter), (Bool, g_exit_reported), (Bool, g_attach_stop_due));
 };
 
 template <class D, int N>
@@ -128,7 +129,7 @@ constexpr Proc<D> empty_proc() {
   p.exit_rv = D::num(0);
   p.exec_suid = p.exec_sgid = D::num(-1);
   p.g_oparent = p.g_waiter = D::num(NOPROC);
-  p.g_exit_reported = D::lit(false);
+  p.g_exit_reported = p.g_attach_stop_due = D::lit(false);
   return p;
 }
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The command on bad input (exit 2, `file:line: what was expected`) and on
+# expectations that do not hold (exit 1, the step named).
+set -u
+ptmodel="$1"
+data="$(dirname "$2")"
+fails=0
+expect() {  # expect EXIT_CODE PATTERN -- ARGS...
+  local want="$1" pattern="$2"
+  shift 3
+  local out rc
+  out=$("$ptmodel" "$@" 2>&1)
+  rc=$?
+  if [[ $rc -ne $want ]] || ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL: ptmodel $* -> exit $rc (want $want), output lacks /$pattern/:"
+    echo "$out" | sed 's/^/    /'
+    fails=$((fails + 1))
+  else
+    echo "ok: ptmodel $* -> exit $rc"
+  fi
+}
+expect 2 "empty.scn:1: empty scenario" -- run "$data/empty.scn"
+expect 2 "comments_only.scn:2: empty scenario" -- run "$data/comments_only.scn"
+expect 2 "unknown_request.scn:2: unknown request .PT_FROB." -- run "$data/unknown_request.scn"
+expect 2 "unknown_actor.scn:2: unknown process .Q." -- run "$data/unknown_actor.scn"
+expect 2 "duplicate_name.scn:2: duplicate process name .P." -- run "$data/duplicate_name.scn"
+expect 2 "unknown_errno.scn:2: unknown errno .EWHAT." -- run "$data/unknown_errno.scn"
+expect 2 "unknown_signal.scn:2: expected a signal" -- run "$data/unknown_signal.scn"
+expect 2 "malformed.scn:2: expected .PARENT fork CHILD." -- run "$data/malformed.scn"
+expect 2 "unknown_property.scn:2: unknown property .NO_SUCH_PROPERTY." -- run "$data/unknown_property.scn"
+expect 2 "unknown_sysctl.scn:1: unknown sysctl" -- run "$data/unknown_sysctl.scn"
+expect 2 "out_of_range.scn:1: .* out of range" -- run "$data/out_of_range.scn"
+expect 2 "binary.scn:1: control character" -- run "$data/binary.scn"
+expect 2 "reaped_actor.scn:5: process .C. no longer exists" -- run "$data/reaped_actor.scn"
+expect 2 "no-such-file.scn: cannot open" -- run "$data/no-such-file.scn"
+expect 2 "subcommand" -- frobnicate
+expect 1 "wrong_errno.scn:3: expected .EBUSY., got .0." -- run "$data/wrong_errno.scn"
+expect 1 "wrong_violation.scn:3: expected the step to violate OPPID_REAL" -- run "$data/wrong_violation.scn"
+expect 1 "wrong_fact.scn:3: expected stopped but C is running" -- run "$data/wrong_fact.scn"
+expect 0 "ATTACH_TRACED +kern_ptrace +457-461 +EBUSY +Already traced" -- checks
+expect 0 "DETACH_RESTORES" -- properties
+echo "$fails failed"
+[[ $fails -eq 0 ]]

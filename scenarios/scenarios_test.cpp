@@ -1,0 +1,48 @@
+// Runs every scenario under scenarios/ on the model: each expectation (outcome,
+// state facts, violated properties) must hold.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "cli/run.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> scenario_files() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator("scenarios"))
+    if (e.path().extension() == ".scn") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(Scenarios, EveryBundledScenarioMeetsItsExpectations) {
+  auto files = scenario_files();
+  ASSERT_GE(files.size(), 20u) << "scenario files missing from the test's data";
+  int steps = 0;
+  for (const auto& f : files) {
+    std::ostringstream out;
+    auto sc = ptm::scn::parse_file(f);
+    auto r = ptm::scn::run_scenario(sc, out, {.quiet = true});
+    steps += static_cast<int>(r.steps.size());
+    EXPECT_EQ(r.failures, 0) << out.str();
+  }
+  EXPECT_GT(steps, 300);
+}
+
+// Every finding asserts at least one violated property: that is what makes it a finding.
+TEST(Scenarios, EveryFindingNamesThePropertiesItBreaks) {
+  for (const auto& f : scenario_files()) {
+    if (f.find("/findings/") == std::string::npos) continue;
+    auto sc = ptm::scn::parse_file(f);
+    bool names_one = std::any_of(sc.lines.begin(), sc.lines.end(),
+                                 [](const auto& l) { return !l.expect.violates.empty(); });
+    EXPECT_TRUE(names_one) << f;
+  }
+}
+
+}  // namespace
