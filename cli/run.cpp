@@ -215,6 +215,13 @@ class Run {
         result = rec.out.retval ? fmt::format("took {}", signal_name(rec.out.retval)) : "0 (no signal)";
       out_ << fmt::format("{:4}  {:<44} -> {}", l.line, l.text.substr(0, l.text.find("->")), result);
       if (rec.out.check != NO_CHECK) out_ << "   [" << check_text(static_cast<int>(rec.out.check)) << "]";
+      if (rec.out.kind == K_HANG) {
+        std::vector<std::string> cyc;
+        for (int q : ancestor_cycle<kRunProcs>(rec.pre, static_cast<int>(rec.pre.procs[a.actor].p_pptr)))
+          if (q != NOPROC) cyc.push_back(slot_name(q));
+        out_ << fmt::format("\n        the p_pptr walk from {} cycles for ever through {}", slot_name(a.actor),
+                            fmt::join(cyc, " -> "));
+      }
       const bool expects = l.expect.what != Expect::NONE || !l.expect.violates.empty();
       out_ << (!expects ? "" : rec.expectation_failed ? "   MISMATCH" : "   (as expected)") << "\n";
       if (rec.expectation_failed) out_ << fmt::format("{}:{}: {}\n", sc_.file, l.line, why);

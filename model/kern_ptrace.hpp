@@ -65,6 +65,30 @@ constexpr AncestorWalk<D> ancestor_walk(const State<D, N>& s, Int<D> start, Int<
   return {found, !ended && !found};
 }
 
+// For a report: the processes (slots) of the p_pptr cycle the walk from
+// `start` enters, in walk order; empty when the walk reaches NULL.
+template <int N>
+constexpr std::array<int, N + 1> ancestor_cycle(const State<Concrete, N>& s, int start) {
+  std::array<int, N + 1> out{};
+  out.fill(NOPROC);
+  int seen_at[N];
+  for (int& x : seen_at) x = -1;
+  int pp = start;
+  for (int k = 0; pp != NOPROC && k <= N; ++k) {
+    if (seen_at[pp] >= 0) {
+      int j = 0;
+      for (int q = pp;; q = static_cast<int>(s.procs[q].p_pptr)) {
+        out[j++] = q;
+        if (static_cast<int>(s.procs[q].p_pptr) == pp) break;
+      }
+      return out;
+    }
+    seen_at[pp] = k;
+    pp = static_cast<int>(s.procs[pp].p_pptr);
+  }
+  return out;
+}
+
 // _PHOLD(p): if the process is swapped out, faultin() brings it in, unless a
 // swap-in is already under way, in which case faultin() sleeps once and
 // returns with PS_INMEM still clear (kernel-context.md §10).

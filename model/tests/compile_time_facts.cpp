@@ -137,7 +137,10 @@ static_assert([] {
   int g = m.fork(c);
   m.pt(g, PT_TRACE_ME, NOPROC);
   int e = m.spawn();
-  return is(m.pt(g, PT_ATTACH, e), K_HANG, 0, C_ATTACH_ANCESTOR_LOOP);
+  // The cycle the report names: P and C, in walk order from G's parent.
+  auto cyc = ancestor_cycle<6>(m.s, static_cast<int>(m.proc(g).p_pptr));
+  return is(m.pt(g, PT_ATTACH, e), K_HANG, 0, C_ATTACH_ANCESTOR_LOOP) && cyc[0] == c && cyc[1] == p &&
+         cyc[2] == NOPROC;
 }());
 
 // seed 492-508: not being traced... / not being traced by YOU / not currently stopped
