@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
   run->add_option("FILE", files, "scenario files, or directories of *.scn files")->required();
   run->add_flag("-q,--quiet", opt.quiet, "print only mismatches and the summary");
   run->add_flag("-p,--properties", opt.properties, "print the properties each step violates");
+  run->add_flag("--model-only", opt.model_only, "do not run the reference implementation in lockstep");
   auto* checks = app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
   auto* props = app.add_subcommand("properties", "List the properties the tool checks");
   try {

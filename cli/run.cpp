@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "impl/trap.hpp"
 #include "model/properties.hpp"
 
 namespace ptm::scn {
@@ -21,7 +22,8 @@ struct Named {
 
 class Run {
  public:
-  Run(const Scenario& sc, std::ostream& out, const RunOptions& opt) : sc_(sc), out_(out), opt_(opt) {
+  Run(const Scenario& sc, std::ostream& out, const RunOptions& opt)
+      : sc_(sc), out_(out), opt_(opt), k_(kRunProcs, pid_max<kRunProcs>) {
     s_ = initial_state<C, kRunProcs>();
     names_["proc0"] = {SLOT_PROC0, 0};
     names_["init"] = {SLOT_INIT, 1};
@@ -33,11 +35,16 @@ class Run {
     for (const Line& l : sc_.lines) {
       StepRecord rec = l.type == Line::EXPECT_STATE ? expect_state(l) : operation(l);
       if (rec.expectation_failed) ++r.failures;
+      if (divergence_line_ && !r.divergence) r.divergence = divergence_line_;
       r.steps.push_back(std::move(rec));
     }
+    if (r.divergence) ++r.failures;
     if (!opt_.quiet || r.failures)
-      out_ << fmt::format("{}: {} steps, {} expectation{} failed\n", sc_.file, sc_.lines.size(), r.failures,
-                          r.failures == 1 ? "" : "s");
+      out_ << fmt::format("{}: {} steps, {} expectation{} failed{}\n", sc_.file, sc_.lines.size(),
+                          r.failures - (r.divergence ? 1 : 0), r.failures - (r.divergence ? 1 : 0) == 1 ? "" : "s",
+                          opt_.model_only ? ", model only"
+                          : r.divergence  ? fmt::format(", model and impl DIVERGE at line {}", r.divergence)
+                                          : ", model and impl agree");
     return r;
   }
 
@@ -184,6 +191,7 @@ class Run {
     rec.out = st.out;
     rec.post = st.next;
     s_ = st.next;
+    if (!opt_.model_only && !divergence_line_) lockstep(l, a, rec);
     // Bind the name of a new process; mark reaped ones gone.
     if (!l.bind.empty() && st.out.kind == K_OK) {
       for (int i = 0; i < kRunProcs; ++i)
@@ -283,9 +291,26 @@ class Run {
     return rec;
   }
 
+  // The same step on the reference implementation: the first disagreement in
+  // outcome or abstract state is reported, and the impl is not run further.
+  void lockstep(const Line& l, const Args<C>& a, const StepRecord& rec) {
+    auto io = impl::apply(k_, l.op, a);
+    std::string why;
+    std::vector<std::string> diffs;
+    if (!impl::same_outcome(l.op, rec.out, io, &why)) diffs.push_back("outcome: " + why);
+    for (auto& d : impl::differences<kRunProcs>(rec.post, impl::abstract<kRunProcs>(k_, rec.post)))
+      diffs.push_back("state " + d);
+    if (diffs.empty()) return;
+    divergence_line_ = l.line;
+    out_ << fmt::format("{}:{}: model and impl DIVERGE after `{}`\n", sc_.file, l.line, l.text);
+    for (const auto& d : diffs) out_ << "        " << d << "\n";
+  }
+
   const Scenario& sc_;
   std::ostream& out_;
   RunOptions opt_;
+  impl::Kernel k_;
+  int divergence_line_ = 0;
   RunState s_;
   std::map<std::string, Named> names_;
 };

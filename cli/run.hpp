@@ -27,15 +27,18 @@ struct StepRecord {
 
 struct RunResult {
   std::vector<StepRecord> steps;
-  int failures = 0;
+  int failures = 0;      // expectations that did not hold
+  int divergence = 0;    // the line where model and impl first disagreed (0: never)
 };
 
 struct RunOptions {
   bool quiet = false;       // print only failures and the summary
   bool properties = false;  // print the properties each step violates
+  bool model_only = false;  // do not run the reference implementation alongside
 };
 
-// Runs one scenario on the model. Throws InputError for a scenario that cannot
+// Runs one scenario on the model and, step by step, on the reference
+// implementation (impl/), comparing outcomes and abstract states. Throws InputError for a scenario that cannot
 // run (a process used after it was reaped). Prints to `out` unless quiet.
 RunResult run_scenario(const Scenario& sc, std::ostream& out, const RunOptions& opt = {});
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "model/check.hpp"
 #include "model/constants.hpp"
 
 namespace impl {
@@ -179,8 +180,10 @@ struct proc {
   uid_t p_exec_suid = -1;
   gid_t p_exec_sgid = -1;
 };
-#define FIRST_THREAD_IN_PROC(p) (&(p)->td)
-#define P_SHOULDSTOP(p) ((p)->p_flag & P_STOPPED)
+// FIRST_THREAD_IN_PROC and P_SHOULDSTOP are macros in the kernel; functions
+// here, so they do not leak into the model's headers.
+inline thread* FIRST_THREAD_IN_PROC(proc* p) { return &p->td; }
+inline int P_SHOULDSTOP(const proc* p) { return p->p_flag & P_STOPPED; }
 
 // Lock order (the witness-like check): Giant, proctree_lock, allproc_lock,
 // process locks, sched_lock.

@@ -100,13 +100,27 @@ constexpr State<D, N> exit1_finish(State<D, N> s, Int<D> td) {
   p.td_sig = D::num(0);
   s = with_proc<D>(s, td, p);
   // 7. Children go to init; a traced one (traced by us) is untraced and killed.
+  // The kernel walks the children list from its head and puts each at the head
+  // of init's list, so they keep their relative order, reversed: the child at
+  // the head of our list ends nearest the old entries of init's.
+  const State<D, N> before = s;
+  std::array<Bool<D>, N> is_child{};
+  Int<D> nkids = D::num(0);
   for (int i = 0; i < N; ++i) {
-    const Proc<D>& c = s.procs[i];
-    Bool<D> child = c.p_state != D::num(PRS_FREE) && c.p_pptr == td && td != D::num(i);
+    const Proc<D>& c = before.procs[i];
+    is_child[i] = c.p_state != D::num(PRS_FREE) && c.p_pptr == td && td != D::num(i);
+    nkids = nkids + D::ite(is_child[i], D::num(1), D::num(0));
+  }
+  for (int i = 0; i < N; ++i) {
+    Int<D> ahead = D::num(0);  // siblings nearer the head of our list
+    for (int j = 0; j < N; ++j)
+      ahead = ahead + D::ite(is_child[j] && before.procs[j].p_listpos > before.procs[i].p_listpos, D::num(1), D::num(0));
     s = D::branch(
-        child,
+        is_child[i],
         [&] {
-          State<D, N> t = proc_reparent<D>(s, D::num(i), D::num(SLOT_INIT));
+          State<D, N> t = s;
+          t.procs[i].p_pptr = D::num(SLOT_INIT);
+          t.procs[i].p_listpos = before.listclock + D::num(1) + ahead;
           Proc<D> q = t.procs[i];
           Bool<D> was_traced = q.P_TRACED && q.p_state == D::num(PRS_NORMAL);
           q.P_TRACED = D::lit(false);
@@ -116,6 +130,7 @@ constexpr State<D, N> exit1_finish(State<D, N> s, Int<D> td) {
         },
         [&] { return s; });
   }
+  s.listclock = before.listclock + nkids;
   // 8-10. Exit status, SIGCHLD to the current parent (the tracer, if traced), zombie.
   p = proc_at<D>(s, td);
   p.p_xstat = p.exit_rv;

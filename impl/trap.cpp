@@ -1,0 +1,323 @@
+#include "impl/trap.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace impl {
+
+void reset_held_locks();
+
+using namespace ptm;
+using C = Concrete;
+
+namespace {
+
+bool runnable(const proc* p) {
+  return p && p->p_slot != 0 && p->p_state == PRS_NORMAL && !(p->p_flag & P_KTHREAD) && !P_SHOULDSTOP(p) &&
+         !(p->p_flag & (P_WEXIT | P_INEXEC));
+}
+
+ModelOutcome ok(std::int64_t retval = 0, std::int64_t status = 0) { return ModelOutcome::ok(retval, status); }
+ModelOutcome err(Kernel& k, int error) {
+  return ModelOutcome{K_ERR, error, 0, 0, k.last_check};
+}
+ModelOutcome result(Kernel& k, int error, std::int64_t retval = 0) {
+  return error ? err(k, error) : ok(retval);
+}
+
+// What the caller's buffer holds for PT_IO and the PT_SET* requests: the model
+// describes it (the descriptor's fields, regs_ok); the harness writes it.
+void prepare_buffers(Kernel& k, proc* caller, Req req, const PtraceArgs<C>& a) {
+  const auto addr = static_cast<vm_offset_t>(a.addr);
+  if (req == PT_IO) {
+    ptrace_io_desc d{static_cast<std::int32_t>(a.piod_op), static_cast<std::uint32_t>(a.piod_offs),
+                     static_cast<std::uint32_t>(a.piod_addr), static_cast<std::uint32_t>(a.piod_len)};
+    k.poke(caller, addr, &d, sizeof d);
+  } else if (req == PT_SETREGS) {
+    // The target's own registers (a round trip of PT_GETREGS), or with IOPL changed.
+    reg r{};
+    r.r_cs = GUCODE_SEL;
+    r.r_eflags = PSL_USER;
+    for (int i = 0; i < k.nproc(); ++i)
+      if (const proc* p = k.slot(i); p && p->p_pid == a.pid) r = p->td.td_frame;
+    if (!a.regs_ok) r.r_eflags ^= 0x3000;  // IOPL: not a user-changeable flag
+    k.poke(caller, addr, &r, sizeof r);
+  } else if (req == PT_SETDBREGS) {
+    dbreg d{};
+    if (!a.regs_ok) d.dr[7] = 0x00020001;  // L0 enabled, R/W0 = 2 (reserved)
+    k.poke(caller, addr, &d, sizeof d);
+  } else if (req == PT_SETFPREGS) {
+    fpreg f{};
+    f.fpr_env[0] = 0x037f;
+    k.poke(caller, addr, &f, sizeof f);
+  }
+}
+
+ModelOutcome run_op(Kernel& k, const Op& op, const Args<C>& a) {
+  proc* actor = a.actor >= 0 && a.actor < k.nproc() ? k.slot(static_cast<int>(a.actor)) : nullptr;
+  thread* td = actor ? FIRST_THREAD_IN_PROC(actor) : nullptr;
+  k.curthread = td;
+  auto target_slot = [&]() -> proc* {
+    return a.pid >= 0 && a.pid < k.nproc() ? k.slot(static_cast<int>(a.pid)) : nullptr;
+  };
+  switch (op.kind) {
+    case OP_PTRACE: {
+      prepare_buffers(k, actor, op.req, a.pt);
+      Kernel::ptrace_args uap{op.req, static_cast<pid_t>(a.pt.pid), static_cast<vm_offset_t>(a.pt.addr),
+                              static_cast<int>(a.pt.data)};
+      int error = k.ptrace(td, &uap);
+      return result(k, error, td->td_retval[0]);
+    }
+    case OP_SPAWN: {
+      ucred c;
+      c.cr_uid = a.cred.cr_uid;
+      c.cr_ruid = a.cred.cr_ruid;
+      c.cr_svuid = a.cred.cr_svuid;
+      c.cr_ngroups = static_cast<int>(a.cred.cr_ngroups);
+      for (int i = 0; i < NGROUPS; ++i) c.cr_groups[i] = a.cred.cr_groups[i];
+      c.cr_rgid = a.cred.cr_rgid;
+      c.cr_svgid = a.cred.cr_svgid;
+      c.cr_prison = static_cast<int>(a.cred.cr_prison);
+      proc* p = k.spawn(c, a.sugid, a.kernel);
+      return p ? ok(p->p_pid) : err(k, BSD_EAGAIN);
+    }
+    case OP_FORK: {
+      proc* child = nullptr;
+      int error = k.fork1(td, &child);
+      return result(k, error, child ? child->p_pid : 0);
+    }
+    case OP_EXIT:
+      k.exit1_begin(td, static_cast<int>(a.value * 256));
+      k.exit1_finish(td);
+      return ok();
+    case OP_EXIT_BEGIN: return result(k, k.exit1_begin(td, static_cast<int>(a.value * 256)));
+    case OP_EXIT_END: k.exit1_finish(td); return ok();
+    case OP_WAIT: {
+      int status;
+      pid_t ret;
+      int error = k.wait1(td, static_cast<pid_t>(a.pid), &status, static_cast<int>(a.options), &ret);
+      if (error == -1) return ModelOutcome{K_BLOCKED, 0, 0, 0, C_WAIT_SLEEP};
+      return error ? err(k, error) : ok(ret, status);
+    }
+    case OP_KILL: return result(k, k.kill(td, static_cast<pid_t>(a.pid), static_cast<int>(a.sig)));
+    case OP_TAKESIG: return ok(k.issignal(td));
+    case OP_EXEC:
+      k.execve_begin(td, a.suid, a.sgid);
+      k.execve_finish(td);
+      return ok();
+    case OP_EXEC_BEGIN: return result(k, k.execve_begin(td, a.suid, a.sgid));
+    case OP_EXEC_END: k.execve_finish(td); return ok();
+    case OP_SETUID: return result(k, k.setuid(td, a.value));
+    case OP_SETEUID: return result(k, k.seteuid(td, a.value));
+    case OP_SETGID: return result(k, k.setgid(td, a.value));
+    case OP_SETEGID: return result(k, k.setegid(td, a.value));
+    case OP_SETGROUPS: {
+      gid_t g[NGROUPS];
+      for (int i = 0; i < NGROUPS; ++i) g[i] = a.groups[i];
+      return result(k, k.setgroups(td, static_cast<int>(a.value), g));
+    }
+    case OP_JAIL: {
+      int error = k.jail(td);
+      return result(k, error, td->td_retval[0]);
+    }
+    case OP_GETPPID: return ok(actor->p_pptr ? actor->p_pptr->p_pid : 0);
+    case OP_SYSCTL: return result(k, k.sysctl_write(op.knob, static_cast<int>(a.value)));
+    case OP_SWAPOUT: if (proc* p = target_slot()) k.swapout(p); return ok();
+    case OP_SWAPIN_BEGIN: if (proc* p = target_slot()) k.swapin_begin(p); return ok();
+    case OP_SWAPIN: if (proc* p = target_slot()) k.swapin(p); return ok();
+    case OP_COUNT: break;
+  }
+  return ok();
+}
+
+}  // namespace
+
+ModelOutcome apply(Kernel& k, const Op& op, const Args<C>& a) {
+  k.last_check = NO_CHECK;
+  // The scheduler: the caller must be able to run (for the second step of
+  // exit or execve: be inside it).
+  if (has_actor(op.kind)) {
+    proc* actor = a.actor >= 0 && a.actor < k.nproc() ? k.slot(static_cast<int>(a.actor)) : nullptr;
+    bool ok_to_run = op.kind == OP_EXIT_END   ? actor && actor->p_state == PRS_NORMAL && (actor->p_flag & P_WEXIT)
+                     : op.kind == OP_EXEC_END ? actor && actor->p_state == PRS_NORMAL && (actor->p_flag & P_INEXEC)
+                                              : runnable(actor);
+    if (!ok_to_run) return ModelOutcome{K_BLOCKED, 0, 0, 0, C_ACTOR_CANNOT_RUN};
+  }
+  ModelOutcome out;
+  try {
+    out = run_op(k, op, a);
+    if (k.holds_any_lock()) {
+      reset_held_locks();
+      throw KernelFault("a lock is still held at the end of the call");
+    }
+  } catch (const KernelHang&) {
+    reset_held_locks();
+    out = ModelOutcome{K_HANG, 0, 0, 0, k.last_check};
+  } catch (const KernelFault&) {
+    reset_held_locks();
+    out = ModelOutcome{K_FAULT, 0, 0, 0, k.last_check};
+  }
+  k.curthread = nullptr;
+  return out;
+}
+
+bool same_outcome(const Op& op, const ModelOutcome& m, const ModelOutcome& i, std::string* why) {
+  const bool value_abstracted =
+      op.kind == OP_PTRACE && (op.req == PT_READ_I || op.req == PT_READ_D);
+  bool same = m.kind == i.kind && m.error == i.error && m.status == i.status && m.check == i.check &&
+              (value_abstracted || m.retval == i.retval);
+  if (!same && why)
+    *why = fmt::format("model kind {} errno {} retval {} status {} check {}; impl kind {} errno {} retval {} status {} check {}",
+                       m.kind, m.error, m.retval, m.status, m.check, i.kind, i.error, i.retval, i.status, i.check);
+  return same;
+}
+
+template <int N>
+State<C, N> abstract(const Kernel& k, const State<C, N>& ghosts_from) {
+  State<C, N> s = ghosts_from;
+  for (int i = 0; i < N; ++i) {
+    Proc<C> g = ghosts_from.procs[i];
+    Proc<C> q = empty_proc<C>();
+    const proc* p = i < k.nproc() ? k.slot(i) : nullptr;
+    if (p) {
+      q.p_state = p->p_state == PRS_ZOMBIE ? ptm::PRS_ZOMBIE : ptm::PRS_NORMAL;
+      q.p_pid = p->p_pid;
+      q.p_pptr = p->p_pptr ? p->p_pptr->p_slot : NOPROC;
+      q.p_oppid = p->p_oppid;
+      q.P_SYSTEM = p->p_flag & P_SYSTEM;
+      q.P_KTHREAD = p->p_flag & P_KTHREAD;
+      q.P_TRACED = p->p_flag & P_TRACED;
+      q.P_WAITED = p->p_flag & P_WAITED;
+      q.P_WEXIT = p->p_flag & P_WEXIT;
+      q.P_SUGID = p->p_flag & P_SUGID;
+      q.P_INEXEC = p->p_flag & P_INEXEC;
+      q.P_STOPPED_SIG = p->p_flag & P_STOPPED_SIG;
+      q.P_STOPPED_TRACE = p->p_flag & P_STOPPED_TRACE;
+      q.PS_INMEM = p->p_sflag & PS_INMEM;
+      q.PS_SWAPPINGIN = p->p_sflag & PS_SWAPPINGIN;
+      q.p_xstat = p->p_xstat;
+      for (int w = 0; w < _SIG_WORDS; ++w) q.p_siglist[w] = p->p_siglist.__bits[w];
+      q.td_sig = p->td.td_issignal_sig;
+      q.td_pc = p->td.td_frame.r_eip;
+      q.td_sstep = (p->td.td_frame.r_eflags & PSL_T) != 0;
+      const ucred& c = *p->p_ucred;
+      q.p_ucred.cr_uid = c.cr_uid;
+      q.p_ucred.cr_ruid = c.cr_ruid;
+      q.p_ucred.cr_svuid = c.cr_svuid;
+      q.p_ucred.cr_ngroups = c.cr_ngroups;
+      for (int j = 0; j < NGROUPS; ++j) q.p_ucred.cr_groups[j] = c.cr_groups[j];
+      q.p_ucred.cr_rgid = c.cr_rgid;
+      q.p_ucred.cr_svgid = c.cr_svgid;
+      q.p_ucred.cr_prison = c.cr_prison;
+      // Position on the parent's list: the head is the largest.
+      if (p->p_pptr) {
+        const auto& sib = p->p_pptr->p_children;
+        std::int64_t pos = static_cast<std::int64_t>(sib.size());
+        for (const proc* x : sib) {
+          if (x == p) break;
+          --pos;
+        }
+        q.p_listpos = pos;
+      }
+      q.exit_rv = p->p_exit_rv;
+      q.exec_suid = p->p_exec_suid;
+      q.exec_sgid = p->p_exec_sgid;
+    }
+    q.g_oparent = g.g_oparent;
+    q.g_waiter = g.g_waiter;
+    q.g_exit_reported = g.g_exit_reported;
+    q.g_attach_stop_due = g.g_attach_stop_due;
+    s.procs[i] = q;
+  }
+  s.securelevel = k.sysctl.securelevel;
+  s.unprivileged_proc_debug = k.sysctl.unprivileged_proc_debug;
+  s.see_other_uids = k.sysctl.see_other_uids;
+  s.see_other_gids = k.sysctl.see_other_gids;
+  s.suser_enabled = k.sysctl.suser_enabled;
+  s.lastpid = k.lastpid;
+  s.lastprison = k.lastprison;
+  return s;
+}
+
+namespace {
+// The order of each process's children, by list position (head first).
+template <int N>
+std::vector<int> sibling_order(const State<C, N>& s, int parent) {
+  std::vector<int> kids;
+  for (int i = 0; i < N; ++i)
+    if (s.procs[i].p_state != ptm::PRS_FREE && s.procs[i].p_pptr == parent) kids.push_back(i);
+  std::stable_sort(kids.begin(), kids.end(),
+                   [&](int a, int b) { return s.procs[a].p_listpos > s.procs[b].p_listpos; });
+  return kids;
+}
+}  // namespace
+
+template <int N>
+std::vector<std::string> differences(const State<C, N>& m, const State<C, N>& i) {
+  std::vector<std::string> out;
+  auto scalar = [&](const std::string& where, std::int64_t a, std::int64_t b) {
+    if (a != b) out.push_back(fmt::format("{}: model {}, impl {}", where, a, b));
+  };
+  scalar("kern.securelevel", m.securelevel, i.securelevel);
+  scalar("unprivileged_proc_debug", m.unprivileged_proc_debug, i.unprivileged_proc_debug);
+  scalar("see_other_uids", m.see_other_uids, i.see_other_uids);
+  scalar("see_other_gids", m.see_other_gids, i.see_other_gids);
+  scalar("suser_enabled", m.suser_enabled, i.suser_enabled);
+  scalar("lastpid", m.lastpid, i.lastpid);
+  scalar("lastprison", m.lastprison, i.lastprison);
+  for (int s = 0; s < N; ++s) {
+    const Proc<C>& a = m.procs[s];
+    const Proc<C>& b = i.procs[s];
+    std::string where = fmt::format("slot {}", s);
+    if (a.p_state != b.p_state) {
+      scalar(where + ".p_state", a.p_state, b.p_state);
+      continue;
+    }
+    if (a.p_state == ptm::PRS_FREE) continue;
+    hana::for_each(hana::keys(a), [&](auto key) {
+      std::string name = hana::to<char const*>(key);
+      if (name.rfind("g_", 0) == 0 || name == "p_listpos") return;
+      const auto& x = hana::at_key(a, key);
+      const auto& y = hana::at_key(b, key);
+      using T = std::decay_t<decltype(x)>;
+      if constexpr (std::is_same_v<T, Ucred<C>>) {
+        hana::for_each(hana::keys(x), [&](auto k2) {
+          std::string n2 = hana::to<char const*>(k2);
+          const auto& u = hana::at_key(x, k2);
+          const auto& v = hana::at_key(y, k2);
+          if constexpr (std::is_same_v<std::decay_t<decltype(u)>, Groups<C>>) {
+            for (int g = 0; g < std::min<std::int64_t>(x.cr_ngroups, NGROUPS); ++g)
+              scalar(fmt::format("{}.cr_groups[{}]", where, g), u[g], v[g]);
+          } else {
+            scalar(where + "." + n2, u, v);
+          }
+        });
+      } else if constexpr (std::is_same_v<T, Sigset<C>>) {
+        for (int w = 0; w < _SIG_WORDS; ++w) scalar(fmt::format("{}.p_siglist[{}]", where, w), x[w], y[w]);
+      } else {
+        scalar(where + "." + name, x, y);
+      }
+    });
+  }
+  for (int p = 0; p < N; ++p) {
+    if (m.procs[p].p_state == ptm::PRS_FREE) continue;
+    auto a = sibling_order<N>(m, p), b = sibling_order<N>(i, p);
+    if (a != b)
+      out.push_back(fmt::format("slot {}: children list order: model {}, impl {}", p, fmt::join(a, ","),
+                                fmt::join(b, ",")));
+  }
+  return out;
+}
+
+// The table sizes used by the runner, the tests and the property tests.
+template State<C, 4> abstract<4>(const Kernel&, const State<C, 4>&);
+template State<C, 5> abstract<5>(const Kernel&, const State<C, 5>&);
+template State<C, 6> abstract<6>(const Kernel&, const State<C, 6>&);
+template State<C, 8> abstract<8>(const Kernel&, const State<C, 8>&);
+template std::vector<std::string> differences<4>(const State<C, 4>&, const State<C, 4>&);
+template std::vector<std::string> differences<5>(const State<C, 5>&, const State<C, 5>&);
+template std::vector<std::string> differences<6>(const State<C, 6>&, const State<C, 6>&);
+template std::vector<std::string> differences<8>(const State<C, 8>&, const State<C, 8>&);
+
+}  // namespace impl
