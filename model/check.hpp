@@ -220,8 +220,7 @@ constexpr Step<D, S> first_failing(const S& s, const Checks& checks, Pass&& pass
   auto chain = hana::fold_right(checks, [&]() { return pass(); }, [&](auto c, auto rest) {
     return [&s, c, rest]() {
       if (!c.on) return rest();
-      auto fires = c.fires();
-      D::observe(kChecks[c.check], fires);
+      auto fires = D::observe(kChecks[c.check], c.fires());
       return D::branch(
           fires,
           [&]() {

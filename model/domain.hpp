@@ -7,7 +7,9 @@
 //   D::branch(c, f, g)     select between two computations (lazy where D can be)
 //   D::at(arr, i)          read arr[i] for a domain index
 //   D::put(arr, i, v)      arr with arr[i] = v, for a domain index
-//   D::observe(check, v)   a check of a check list was evaluated to v
+//   D::observe(check, v)   a check of a check list was evaluated to v; returns
+//                          the value the rule goes on with (v, except in an
+//                          instrumenting domain that explores past checks)
 //
 // Rules never use a plain `if` on a domain value, so the same rule code runs
 // concretely (constexpr, the Concrete domain below), with instrumentation
@@ -105,7 +107,7 @@ struct Concrete {
   static constexpr Int to_u16(Int a) { return a & 0xffff; }
   static constexpr Int ctz32(Int w) { return std::countr_zero(static_cast<std::uint32_t>(w)); }
 
-  static constexpr void observe(const CheckInfo&, Bool) {}
+  static constexpr Bool observe(const CheckInfo&, Bool fires) { return fires; }
 
   // Concrete values are decided: usable by tools that report (explain, run).
   static constexpr bool known(Bool b) { return b; }

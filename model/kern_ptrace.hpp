@@ -121,7 +121,7 @@ constexpr auto proc_rwmem(const State<D, N>& s, const Proc<D>& p, Bool<D> writin
           check(C_RWMEM_FAULT, [&] { return t_fails && !(c_fails && c < t); }),
           check(C_RWMEM_LOOKUP, [&] { return D::lit(false); }),
           check(C_RWMEM_NOPAGE, [&] { return D::lit(false); }),
-          check(C_RWMEM_UIOMOVE, [&] { return c_fails; })),
+          check_if(userspace, C_RWMEM_UIOMOVE, [&] { return c_fails; })),
       done);
 }
 

@@ -110,7 +110,7 @@ constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& a
       actor_ok = can_run<D>(s, td);
     }
   }
-  return first_failing<D>(s, hana::make_tuple(check(C_ACTOR_CANNOT_RUN, [&] { return !actor_ok; })), [&]() {
+  return first_failing<D>(s, hana::make_tuple(check_if(has_actor(op.kind), C_ACTOR_CANNOT_RUN, [&] { return !actor_ok; })), [&]() {
     switch (op.kind) {
       case OP_PTRACE: return ptrace<D>(s, td, op.req, a.pt);
       case OP_SPAWN: return spawn<D>(s, a.cred, a.sugid, a.kernel);

@@ -16,7 +16,10 @@ struct Recording : Concrete {
     bool fired;
   };
   static inline std::vector<Entry> log;
-  static void observe(const CheckInfo& c, bool fired) { log.push_back({c.index, fired}); }
+  static bool observe(const CheckInfo& c, bool fired) {
+    log.push_back({c.index, fired});
+    return fired;
+  }
 };
 
 // Rebuild a concrete state in the Recording domain, field by field.

@@ -1,0 +1,183 @@
+#include "cli/scenario_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "model/properties.hpp"
+
+namespace ptm::scn {
+
+namespace {
+using C = Concrete;
+
+const char* sysctl_name(Sysctl k) {
+  switch (k) {
+    case KERN_SECURELEVEL: return "kern.securelevel";
+    case UNPRIVILEGED_PROC_DEBUG: return "security.bsd.unprivileged_proc_debug";
+    case SEE_OTHER_UIDS: return "security.bsd.see_other_uids";
+    case SEE_OTHER_GIDS: return "security.bsd.see_other_gids";
+    case SUSER_ENABLED: return "security.bsd.suser_enabled";
+  }
+  return "?";
+}
+std::string sig_text(std::int64_t sig) { return signal_name(sig); }
+std::string hex(std::int64_t v) { return v >= 0 ? fmt::format("{:#x}", v) : fmt::format("{}", v); }
+
+class Writer {
+ public:
+  explicit Writer(const WriteOptions& opt) : opt_(opt) {
+    s_ = initial_state<C, kRunProcs>();
+    name_[SLOT_PROC0] = "proc0";
+    name_[SLOT_INIT] = "init";
+  }
+
+  std::string go(const Trace& trace) {
+    std::ostringstream out;
+    if (!opt_.header.empty()) {
+      std::istringstream h(opt_.header);
+      for (std::string line; std::getline(h, line);) out << "# " << line << "\n";
+    }
+    for (const auto& [op, args] : trace) out << line(op, args) << "\n";
+    return out.str();
+  }
+
+ private:
+  std::string who(int slot) const {
+    auto it = name_.find(slot);
+    if (it == name_.end() || s_.procs[slot].p_state == PRS_FREE)
+      throw std::invalid_argument(fmt::format("no process in slot {} to name", slot));
+    return it->second;
+  }
+  // A pid argument: the name of the process that has it now, else the number.
+  std::string pid_text(std::int64_t pid) const {
+    for (int i = 0; i < kRunProcs; ++i)
+      if (s_.procs[i].p_state != PRS_FREE && s_.procs[i].p_pid == pid && name_.count(i)) return name_.at(i);
+    return fmt::format("pid={}", pid);
+  }
+  std::string fresh_name() { return fmt::format("P{}", ++made_); }
+
+  std::string cred_text(const Args<C>& a) const {
+    const auto& c = a.cred;
+    std::string t;
+    if (a.kernel) return " kernel";
+    if (c.cr_uid == c.cr_ruid && c.cr_uid == c.cr_svuid) t += fmt::format(" uid={}", c.cr_uid);
+    else t += fmt::format(" uid={} euid={} svuid={}", c.cr_ruid, c.cr_uid, c.cr_svuid);
+    if (c.cr_groups[0] == c.cr_rgid && c.cr_rgid == c.cr_svgid) t += fmt::format(" gid={}", c.cr_rgid);
+    else t += fmt::format(" gid={} egid={} svgid={}", c.cr_rgid, c.cr_groups[0], c.cr_svgid);
+    if (c.cr_ngroups > 1) {
+      std::vector<std::int64_t> g(c.cr_groups.begin() + 1, c.cr_groups.begin() + c.cr_ngroups);
+      t += fmt::format(" groups={}", fmt::join(g, ","));
+    }
+    if (c.cr_prison) t += fmt::format(" jail={}", c.cr_prison);
+    if (a.sugid) t += " sugid";
+    return t;
+  }
+
+  std::string line(const Op& op, const Args<C>& a) {
+    std::string text, bind;
+    const std::string actor = has_actor(op.kind) ? who(static_cast<int>(a.actor)) : "";
+    switch (op.kind) {
+      case OP_PTRACE: {
+        const auto& p = a.pt;
+        text = fmt::format("{} ptrace {}", actor, op.req == PT_UNKNOWN ? std::string("99") : request_name(op.req));
+        if (op.req != PT_TRACE_ME) text += " " + pid_text(p.pid);
+        text += fmt::format(" addr={} data={}", hex(p.addr), p.data);
+        if (op.req == PT_IO)
+          text += fmt::format(" op={} offs={} buf={} len={}", p.piod_op, hex(p.piod_offs), hex(p.piod_addr), p.piod_len);
+        if (!p.regs_ok) text += " regs=bad";
+        break;
+      }
+      case OP_SPAWN: bind = fresh_name(); text = "spawn " + bind + cred_text(a); break;
+      case OP_FORK: bind = fresh_name(); text = fmt::format("{} fork {}", actor, bind); break;
+      case OP_EXIT: text = fmt::format("{} exit {}", actor, a.value); break;
+      case OP_EXIT_BEGIN: text = fmt::format("{} exit-begin {}", actor, a.value); break;
+      case OP_EXIT_END: text = actor + " exit-end"; break;
+      case OP_WAIT:
+        text = fmt::format("{} wait {}{}{}", actor, a.pid == -1 ? std::string("any") : pid_text(a.pid),
+                           (a.options & BSD_WNOHANG) ? " WNOHANG" : "", (a.options & BSD_WUNTRACED) ? " WUNTRACED" : "");
+        break;
+      case OP_KILL: text = fmt::format("{} kill {} {}", actor, pid_text(a.pid), sig_text(a.sig)); break;
+      case OP_TAKESIG: text = actor + " takesig"; break;
+      case OP_EXEC:
+      case OP_EXEC_BEGIN:
+        text = fmt::format("{} {}", actor, op.kind == OP_EXEC ? "exec" : "exec-begin");
+        if (a.suid != -1) text += fmt::format(" setuid={}", a.suid);
+        if (a.sgid != -1) text += fmt::format(" setgid={}", a.sgid);
+        break;
+      case OP_EXEC_END: text = actor + " exec-end"; break;
+      case OP_SETUID: text = fmt::format("{} setuid {}", actor, a.value); break;
+      case OP_SETEUID: text = fmt::format("{} seteuid {}", actor, a.value); break;
+      case OP_SETGID: text = fmt::format("{} setgid {}", actor, a.value); break;
+      case OP_SETEGID: text = fmt::format("{} setegid {}", actor, a.value); break;
+      case OP_SETGROUPS: {
+        std::vector<std::int64_t> g(a.groups.begin(), a.groups.begin() + std::clamp<std::int64_t>(a.value, 0, NGROUPS));
+        text = fmt::format("{} setgroups{}{}", actor, g.empty() ? "" : " ", fmt::join(g, ","));
+        break;
+      }
+      case OP_JAIL: text = actor + " jail"; break;
+      case OP_GETPPID: text = actor + " getppid"; break;
+      case OP_SYSCTL: text = fmt::format("sysctl {}={}", sysctl_name(op.knob), a.value); break;
+      case OP_SWAPOUT: text = "swapout " + who(static_cast<int>(a.pid)); break;
+      case OP_SWAPIN_BEGIN: text = "swapin-begin " + who(static_cast<int>(a.pid)); break;
+      case OP_SWAPIN: text = "swapin " + who(static_cast<int>(a.pid)); break;
+      case OP_COUNT: break;
+    }
+    const State<C, kRunProcs> pre = s_;
+    auto st = step<C, kRunProcs>(s_, op, a);
+    s_ = st.next;
+    // Name the new process, and forget the slots of reaped ones.
+    if (!bind.empty() && st.out.kind == K_OK)
+      for (int i = 0; i < kRunProcs; ++i)
+        if (s_.procs[i].p_state == PRS_NORMAL && s_.procs[i].p_pid == st.out.retval) name_[i] = bind;
+    std::vector<std::string> expect;
+    if (opt_.expectations) expect.push_back(outcome(op, st.out, pre));
+    for (int i = 2; i < kRunProcs; ++i)
+      if (s_.procs[i].p_state == PRS_FREE) name_.erase(i);
+    if (opt_.violations) {
+      std::vector<std::string> broken;
+      StepCtx<C, kRunProcs> c{pre, op, a, st.out, s_};
+      for_each_property<C, kRunProcs>(c, [&](std::string_view id, auto, bool h) {
+        if (!h) broken.emplace_back(id);
+      });
+      if (!broken.empty()) expect.push_back("violates " + fmt::format("{}", fmt::join(broken, " ")));
+    }
+    if (!expect.empty()) text = fmt::format("{:<48} -> {}", text, fmt::join(expect, " "));
+    return text;
+  }
+
+  std::string outcome(const Op& op, const Outcome<C>& o, const State<C, kRunProcs>& pre) const {
+    switch (o.kind) {
+      case K_ERR: return errno_name(o.error);
+      case K_HANG: return "hang";
+      case K_FAULT: return "fault";
+      case K_BLOCKED: return "blocked";
+      default: break;
+    }
+    if (op.kind == OP_WAIT && o.retval != 0) {
+      std::string child;
+      for (int i = 0; i < kRunProcs; ++i)
+        if (pre.procs[i].p_state != PRS_FREE && pre.procs[i].p_pid == o.retval && name_.count(i)) child = name_.at(i);
+      const auto st = o.status;
+      std::string what = (st & 0177) == 0177 ? fmt::format("stopped {}", sig_text(st >> 8))
+                         : (st & 0177) == 0  ? fmt::format("exited {}", (st >> 8) & 0xff)
+                                             : fmt::format("signaled {}", sig_text(st & 0177));
+      return child.empty() ? what : child + " " + what;
+    }
+    return fmt::format("{}", o.retval);
+  }
+
+  WriteOptions opt_;
+  State<C, kRunProcs> s_;
+  std::map<int, std::string> name_;
+  int made_ = 0;
+};
+
+}  // namespace
+
+std::string write_scenario(const Trace& trace, const WriteOptions& opt) { return Writer(opt).go(trace); }
+
+}  // namespace ptm::scn

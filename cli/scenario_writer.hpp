@@ -1,0 +1,27 @@
+// Writing scenarios: an operation trace from the initial state, as a scenario
+// file a person can read and `ptmodel run` replays (with the model's outcomes
+// as expectations, and the properties each step violates). Every
+// counterexample the tool prints goes through here.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/run.hpp"
+
+namespace ptm::scn {
+
+using Trace = std::vector<std::pair<Op, Args<Concrete>>>;
+
+struct WriteOptions {
+  std::string header;            // comment lines at the top (without '#')
+  bool expectations = true;      // `-> outcome` on every operation
+  bool violations = true;        // `violates PROP...` where a property fails
+};
+
+// Throws std::invalid_argument for an operation no scenario line can express
+// (a caller or swap target that does not exist at that point).
+std::string write_scenario(const Trace& trace, const WriteOptions& opt = {});
+
+}  // namespace ptm::scn

@@ -1,0 +1,58 @@
+// Which checks can decide an operation: found by running the rules themselves
+// in a domain where no check fires, so every check of every phase that applies
+// to the operation is evaluated, in order. Used by coverage reports (which
+// checks a test run never reached) and by the audit.
+#pragma once
+
+#include <algorithm>
+#include <vector>
+
+#include "model/step.hpp"
+
+namespace ptm {
+
+struct NoCheckFires : Concrete {
+  static inline std::vector<int>* seen = nullptr;
+  static bool observe(const CheckInfo& c, bool) {
+    if (seen) seen->push_back(c.index);
+    return false;
+  }
+};
+
+// The checks that can decide `op`, in evaluation order (each once).
+inline std::vector<int> applicable_checks(const Op& op) {
+  using D = NoCheckFires;
+  constexpr int N = 6;  // room for fork and spawn
+  // A state every rule can run on without a check: a traced, stopped, waited-for
+  // child in slot 3 of a parent in slot 2.
+  State<D, N> s = initial_state<D, N>();
+  for (int i : {2, 3}) {
+    auto& p = s.procs[i];
+    p.p_state = PRS_NORMAL;
+    p.p_pid = i;
+    p.PS_INMEM = true;
+    p.p_ucred.cr_uid = p.p_ucred.cr_ruid = p.p_ucred.cr_svuid = 1001;
+  }
+  s.procs[2].p_pptr = SLOT_INIT;
+  s.procs[3].p_pptr = 2;
+  s.procs[3].P_TRACED = s.procs[3].P_WAITED = s.procs[3].P_STOPPED_SIG = true;
+  // The caller is itself traced and resuming from a trace stop, so issignal()'s
+  // resume path (and its check) is taken too.
+  s.procs[2].P_TRACED = true;
+  s.procs[2].td_sig = s.procs[2].p_xstat = BSD_SIGSTOP;
+  Args<D> a = default_args<D>();
+  a.actor = 2;
+  a.pt.pid = 3;
+  a.pid = 3;
+  a.sig = BSD_SIGTERM;
+  std::vector<int> order;
+  NoCheckFires::seen = &order;
+  (void)step<D, N>(s, op, a);
+  NoCheckFires::seen = nullptr;
+  std::vector<int> out;
+  for (int c : order)
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  return out;
+}
+
+}  // namespace ptm
