@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/run.hpp"
 #include "model/properties.hpp"
+#include "props/hunt.hpp"
 
 namespace fs = std::filesystem;
 using namespace ptm;
@@ -67,6 +69,32 @@ int cmd_properties() {
   return 0;
 }
 
+int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const std::string& outdir) {
+  if (semantics != "seed") throw scn::InputError(fmt::format("unknown semantics `{}` (known: seed)", semantics));
+  bool known = opt.property.empty();
+  hana::for_each(kProperties, [&](auto t) { known = known || decltype(t)::type::id == opt.property; });
+  if (!known) throw scn::InputError(fmt::format("unknown property `{}` (see `ptmodel properties`)", opt.property));
+  auto findings = props::hunt(opt);
+  int found = 0, bad = 0;
+  for (const auto& f : findings) {
+    if (!f.found) {
+      fmt::print("{:<20} not broken in {} sequences\n", f.property, opt.sequences);
+      continue;
+    }
+    ++found;
+    bad += !f.replays;
+    fmt::print("{:<20} BROKEN; the shrunk sequence{}:\n\n{}\n", f.property,
+               f.replays ? " (replays on model and impl)" : " (DOES NOT REPLAY)", f.scenario);
+    if (!f.replays) fmt::print("{}\n", f.replay_report);
+    if (!outdir.empty()) {
+      fs::create_directories(outdir);
+      std::ofstream(outdir + "/" + f.property + ".scn") << f.scenario;
+    }
+  }
+  fmt::print("hunt: {} of {} properties broken in the seed semantics\n", found, findings.size());
+  return bad ? 2 : found ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -81,6 +109,14 @@ int main(int argc, char** argv) {
   run->add_flag("--model-only", opt.model_only, "do not run the reference implementation in lockstep");
   auto* checks = app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
   auto* props = app.add_subcommand("properties", "List the properties the tool checks");
+  auto* hunt = app.add_subcommand("hunt", "Search random sequences for ones that break each property; print each shrunk, as a scenario");
+  ptm::props::HuntOptions hopt;
+  std::string semantics = "seed", hunt_out;
+  hunt->add_option("--semantics", semantics, "the semantics to hunt in (only `seed` exists so far)");
+  hunt->add_option("--property", hopt.property, "one property (default: every one)");
+  hunt->add_option("--sequences", hopt.sequences, "random sequences tried per property")->check(CLI::PositiveNumber);
+  hunt->add_option("--seed", hopt.seed, "RapidCheck seed");
+  hunt->add_option("-o,--out", hunt_out, "also write each finding to DIR/<PROPERTY>.scn");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -90,6 +126,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return cmd_run(files, opt);
     if (*props) return cmd_properties();
+    if (*hunt) return cmd_hunt(semantics, hopt, hunt_out);
     if (*checks) return cmd_checks();
     return 2;
   } catch (const scn::InputError& e) {
