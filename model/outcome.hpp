@@ -31,8 +31,8 @@ struct Outcome {
 
 template <class D, class S>
 struct Step {
-  Outcome<D> out;
-  S next;
+  using OutcomeT = Outcome<D>;
+  BOOST_HANA_DEFINE_STRUCT(Step, (OutcomeT, out), (S, next));
 };
 
 }  // namespace ptm

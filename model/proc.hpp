@@ -23,9 +23,10 @@ constexpr State<D, N> with_proc(State<D, N> s, Int<D> slot, const Proc<D>& p) {
   return s;
 }
 // Read a field of the process at `slot`, or `dflt` when slot is NOPROC.
-template <class D, int N, class F>
-constexpr auto field_or(const State<D, N>& s, Int<D> slot, F field, decltype(field(Proc<D>{})) dflt) {
-  return D::branch(slot == D::num(NOPROC), [&]() { return dflt; }, [&]() { return field(proc_at<D>(s, slot)); });
+template <class D, int N, class F, class T>
+constexpr T field_or(const State<D, N>& s, Int<D> slot, F field, T dflt) {
+  return D::branch(
+      slot == D::num(NOPROC), [&]() -> T { return dflt; }, [&]() -> T { return field(proc_at<D>(s, slot)); });
 }
 
 // P_SHOULDSTOP(p): any P_STOPPED_* bit (P_STOPPED_SINGLE is not modelled: one thread).
