@@ -16,26 +16,27 @@ namespace ptm {
 
 namespace sym {
 inline constexpr unsigned kWidth = 64;
-// One context per thread: every expression of one proof lives in it.
+// The context every expression lives in.
 inline z3::context& ctx() {
-  thread_local z3::context c;
+  static z3::context c;  // one per process: proofs run one query at a time per process
   return c;
 }
-// Domain values: z3::expr with a default (needed by std::array and the
+// Domain values: z3::expr with a default. (Inside them, write sym::ctx():
+// a bare ctx() is z3::object's member.) With a default (needed by std::array and the
 // model's aggregate initialisation).
 struct SInt : z3::expr {
-  SInt() : z3::expr(ctx().bv_val(0, kWidth)) {}
+  SInt() : z3::expr(sym::ctx().bv_val(static_cast<int64_t>(0), kWidth)) {}
   SInt(const z3::expr& e) : z3::expr(e) {}  // NOLINT: implicit, as the rules mix literals and expressions
-  SInt(std::int64_t v) : z3::expr(ctx().bv_val(static_cast<int64_t>(v), kWidth)) {}
+  SInt(std::int64_t v) : z3::expr(sym::ctx().bv_val(static_cast<int64_t>(v), kWidth)) {}
   SInt& operator=(const z3::expr& e) {
     z3::expr::operator=(e);
     return *this;
   }
 };
 struct SBool : z3::expr {
-  SBool() : z3::expr(ctx().bool_val(false)) {}
+  SBool() : z3::expr(sym::ctx().bool_val(false)) {}
   SBool(const z3::expr& e) : z3::expr(e) {}  // NOLINT
-  SBool(bool b) : z3::expr(ctx().bool_val(b)) {}
+  SBool(bool b) : z3::expr(sym::ctx().bool_val(b)) {}
   SBool& operator=(const z3::expr& e) {
     z3::expr::operator=(e);
     return *this;
