@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/run.hpp"
+#include "cli/verify_cmd.hpp"
 #include "model/properties.hpp"
 #include "props/hunt.hpp"
 
@@ -109,6 +110,18 @@ int main(int argc, char** argv) {
   run->add_flag("--model-only", opt.model_only, "do not run the reference implementation in lockstep");
   auto* checks = app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
   auto* props = app.add_subcommand("properties", "List the properties the tool checks");
+  auto* verify = app.add_subcommand("verify", "Prove every property for every operation with Z3; search for reachable violations; print each as a scenario");
+  ptm::proofs::VerifyOptions vopt;
+  std::string vsem = "seed", vout;
+  bool vjson = false;
+  verify->add_option("--semantics", vsem, "the semantics to verify (only `seed` exists so far)");
+  verify->add_option("--procs", vopt.procs, "processes in the table, proc0 and init included (2..6)");
+  verify->add_option("--depth", vopt.depth, "how many steps the reachability search goes from the initial state")->check(CLI::Range(0, 20));
+  verify->add_option("--max-states", vopt.max_states, "the reachability search's state budget")->check(CLI::PositiveNumber);
+  verify->add_option("--timeout", vopt.timeout_ms, "Z3's time limit per obligation, in milliseconds")->check(CLI::PositiveNumber);
+  verify->add_option("--smt2", vopt.smt2_dir, "write every obligation to DIR as SMT-LIB2 (unsat = proved)");
+  verify->add_option("-o,--out", vout, "write each reachable violation to DIR/<PROPERTY>.scn");
+  verify->add_flag("--json", vjson, "the report as JSON");
   auto* hunt = app.add_subcommand("hunt", "Search random sequences for ones that break each property; print each shrunk, as a scenario");
   ptm::props::HuntOptions hopt;
   std::string semantics = "seed", hunt_out;
@@ -125,6 +138,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return cmd_run(files, opt);
+    if (*verify) return ptm::cli::verify_command(vopt, vsem, vjson, vout);
     if (*props) return cmd_properties();
     if (*hunt) return cmd_hunt(semantics, hopt, hunt_out);
     if (*checks) return cmd_checks();

@@ -13,9 +13,11 @@ using C = Concrete;
 
 namespace {
 
-bool runnable(const proc* p) {
+// The thread can return to user mode and make a call: not stopped, not in
+// exit or execve, and not still inside issignal() after a trace stop.
+bool runnable(const proc* p, bool taking_signals) {
   return p && p->p_slot != 0 && p->p_state == PRS_NORMAL && !(p->p_flag & P_KTHREAD) && !P_SHOULDSTOP(p) &&
-         !(p->p_flag & (P_WEXIT | P_INEXEC));
+         !(p->p_flag & (P_WEXIT | P_INEXEC)) && (taking_signals || p->td.td_issignal_sig == 0);
 }
 
 ModelOutcome ok(std::int64_t retval = 0, std::int64_t status = 0) { return ModelOutcome::ok(retval, status); }
@@ -141,7 +143,7 @@ ModelOutcome apply(Kernel& k, const Op& op, const Args<C>& a) {
     proc* actor = a.actor >= 0 && a.actor < k.nproc() ? k.slot(static_cast<int>(a.actor)) : nullptr;
     bool ok_to_run = op.kind == OP_EXIT_END   ? actor && actor->p_state == PRS_NORMAL && (actor->p_flag & P_WEXIT)
                      : op.kind == OP_EXEC_END ? actor && actor->p_state == PRS_NORMAL && (actor->p_flag & P_INEXEC)
-                                              : runnable(actor);
+                                              : runnable(actor, op.kind == OP_TAKESIG);
     if (!ok_to_run) return ModelOutcome{K_BLOCKED, 0, 0, 0, C_ACTOR_CANNOT_RUN};
   }
   ModelOutcome out;

@@ -67,14 +67,16 @@ constexpr Int<D> pid_of(const State<D, N>& s, Int<D> slot) {
   return field_or<D>(s, slot, [](const Proc<D>& p) { return p.p_pid; }, D::num(0));
 }
 
-// A process that can make a system call or take a signal now.
+// A process that can make a system call now. A thread resumed from a trace
+// stop is still inside issignal() (td_sig != 0): it returns to user mode, and
+// can make calls, only after `takesig` has finished that pass.
 template <class D, int N>
 constexpr Bool<D> can_run(const State<D, N>& s, Int<D> slot) {
   Bool<D> r = D::lit(false);
   for (int i = 0; i < N; ++i) {
     const auto& p = s.procs[i];
     Bool<D> runs = D::lit(i != SLOT_PROC0) && p.p_state == D::num(PRS_NORMAL) && !p.P_KTHREAD &&
-                   !P_SHOULDSTOP<D>(p) && !p.P_WEXIT && !p.P_INEXEC;
+                   !P_SHOULDSTOP<D>(p) && !p.P_WEXIT && !p.P_INEXEC && p.td_sig == D::num(0);
     r = D::ite(slot == D::num(i), runs, r);
   }
   return r;

@@ -276,7 +276,9 @@ struct ATTACH_STOPS {
 
 struct NO_TRACE_OF_EXITING {
   static constexpr std::string_view id = "NO_TRACE_OF_EXITING";
-  static constexpr std::string_view statement = "a process that has begun exiting is never newly traced or reparented";
+  static constexpr std::string_view statement =
+      "a process that has begun exiting is never newly traced, nor reparented other than to init when its "
+      "parent exits";
   static constexpr bool is_step = true;
   template <class D, int N>
   static constexpr Bool<D> holds(const StepCtx<D, N>& c) {
@@ -285,7 +287,8 @@ struct NO_TRACE_OF_EXITING {
       const Proc<D>& a = c.pre.procs[i];
       const Proc<D>& b = c.post.procs[i];
       Bool<D> exiting = a.p_state == D::num(PRS_NORMAL) && a.P_WEXIT;
-      all = all && (!exiting || ((!b.P_TRACED || a.P_TRACED) && b.p_pptr == a.p_pptr));
+      all = all && (!exiting || ((!b.P_TRACED || a.P_TRACED) &&
+                                 (b.p_pptr == a.p_pptr || b.p_pptr == D::num(SLOT_INIT))));
     }
     return all;
   }

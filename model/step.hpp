@@ -106,6 +106,16 @@ constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& a
         in = D::ite(td == D::num(i), inside, in);
       }
       actor_ok = in;
+    } else if (op.kind == OP_TAKESIG) {
+      // Taking signals is what a resumed thread does first: stopped no, in issignal() yes.
+      Bool<D> r = D::lit(false);
+      for (int i = 0; i < N; ++i) {
+        const Proc<D>& p = s.procs[i];
+        Bool<D> runs = D::lit(i != SLOT_PROC0) && p.p_state == D::num(PRS_NORMAL) && !p.P_KTHREAD &&
+                       !P_SHOULDSTOP<D>(p) && !p.P_WEXIT && !p.P_INEXEC;
+        r = D::ite(td == D::num(i), runs, r);
+      }
+      actor_ok = r;
     } else {
       actor_ok = can_run<D>(s, td);
     }

@@ -1,0 +1,189 @@
+// The proof matrix: for every operation and every property (and every
+// auxiliary invariant), the model's own rules over Z3 show that the operation
+// preserves it from any state of N processes that satisfies the invariants,
+// or give a counterexample to induction. Unknown (a timeout) is reported as
+// unknown, never as proved.
+#pragma once
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/invariants.hpp"
+#include "proofs/symbolic.hpp"
+
+namespace ptm::proofs {
+
+using Sy = Symbolic;
+
+// A value of any model type made of fresh constants named after its fields.
+template <class T>
+T fresh(const std::string& name) {
+  if constexpr (hana::Struct<T>::value) {
+    T out{};
+    hana::for_each(hana::keys(out), [&](auto key) {
+      using F = std::decay_t<decltype(hana::at_key(out, key))>;
+      hana::at_key(out, key) = fresh<F>(name + "." + hana::to<char const*>(key));
+    });
+    return out;
+  } else if constexpr (requires { std::tuple_size<T>::value; }) {
+    T out{};
+    for (std::size_t i = 0; i < out.size(); ++i)
+      out[i] = fresh<typename T::value_type>(name + "[" + std::to_string(i) + "]");
+    return out;
+  } else if constexpr (std::is_same_v<T, sym::SBool>) {
+    return T(sym::ctx().bool_const(name.c_str()));
+  } else {
+    return T(sym::ctx().bv_const(name.c_str(), sym::kWidth));
+  }
+}
+
+// What the arguments of a system call can be: ints of 32 bits (addresses and
+// lengths unsigned), a caller in the table.
+template <int N>
+z3::expr args_well_formed(const Args<Sy>& a) {
+  auto in = [](const z3::expr& v, std::int64_t lo, std::int64_t hi) { return v >= Sy::num(lo) && v <= Sy::num(hi); };
+  const std::int64_t I32 = INT32_MAX, U32 = UINT32_MAX;
+  return in(a.actor, 0, N - 1) && in(a.pt.pid, INT32_MIN, I32) && in(a.pt.addr, 0, U32) && in(a.pt.data, INT32_MIN, I32) &&
+         in(a.pt.piod_op, INT32_MIN, I32) && in(a.pt.piod_offs, 0, U32) && in(a.pt.piod_addr, 0, U32) &&
+         in(a.pt.piod_len, 0, U32) && in(a.pid, -1, I32) && a.pid != Sy::num(0) && in(a.sig, INT32_MIN, I32) &&
+         in(a.options, 0, 3) && in(a.value, -1, 255) && in(a.suid, -1, I32) && in(a.sgid, -1, I32) &&
+         in(a.cred.cr_ngroups, 1, NGROUPS) && in(a.cred.cr_prison, 0, 3);
+}
+
+enum Verdict { PROVED, CTI, UNKNOWN };
+inline const char* verdict_name(Verdict v) { return v == PROVED ? "proved" : v == CTI ? "cti" : "unknown"; }
+
+struct Obligation {
+  Op op;
+  std::string op_name;
+  std::string property;  // a property id or an invariant id
+  bool invariant = false;
+};
+
+struct Result {
+  Obligation ob;
+  Verdict verdict = UNKNOWN;
+  double seconds = 0;
+  std::string reason;  // for unknown: Z3's reason
+  std::string cti;     // for a counterexample to induction: the pre-state and arguments, briefly
+};
+
+// Every operation the matrix covers, named as scenarios name them.
+inline std::vector<std::pair<Op, std::string>> all_operations() {
+  static const char* req_names[] = {"PT_TRACE_ME", "PT_READ_I",    "PT_READ_D",    "PT_WRITE_I",   "PT_WRITE_D",
+                                    "PT_IO",       "PT_CONTINUE",  "PT_STEP",      "PT_KILL",      "PT_ATTACH",
+                                    "PT_DETACH",   "PT_GETREGS",   "PT_SETREGS",   "PT_GETFPREGS", "PT_SETFPREGS",
+                                    "PT_GETDBREGS", "PT_SETDBREGS", "ptrace 99"};
+  std::vector<std::pair<Op, std::string>> ops;
+  int i = 0;
+  for (Req r : kAllRequests) ops.push_back({Op{OP_PTRACE, r}, req_names[i++]});
+  for (int k = OP_SPAWN; k < OP_COUNT; ++k) {
+    if (k == OP_SYSCTL) {
+      for (Sysctl s : {KERN_SECURELEVEL, UNPRIVILEGED_PROC_DEBUG, SEE_OTHER_UIDS, SEE_OTHER_GIDS, SUSER_ENABLED})
+        ops.push_back({Op{OP_SYSCTL, PT_TRACE_ME, s}, std::string("sysctl ") + std::to_string(s)});
+    } else {
+      ops.push_back({Op{static_cast<OpKind>(k)}, std::string(kOpNames[k])});
+    }
+  }
+  return ops;
+}
+
+// The obligations, generated from the operation list and the property and
+// invariant lists.
+inline std::vector<Obligation> all_obligations() {
+  std::vector<Obligation> out;
+  for (const auto& [op, name] : all_operations()) {
+    hana::for_each(kProperties, [&, op = op, name = name](auto t) {
+      out.push_back({op, name, std::string(decltype(t)::type::id), false});
+    });
+    hana::for_each(kInvariants, [&, op = op, name = name](auto t) {
+      out.push_back({op, name, std::string(decltype(t)::type::id), true});
+    });
+  }
+  return out;
+}
+
+// Proves the obligations for one operation (sharing the symbolic step between
+// them). `keep` selects which; `smt2_dir`, if set, receives one SMT-LIB2 file per query.
+template <int N, class Rules>
+std::vector<Result> prove_operation(const Op& op, const std::string& op_name,
+                                    const std::function<bool(const Obligation&)>& keep, unsigned timeout_ms,
+                                    const std::string& smt2_dir, Rules&& rules) {
+  std::vector<Result> out;
+  auto& c = sym::ctx();
+  const State<Sy, N> pre = fresh<State<Sy, N>>("s");
+  const Args<Sy> args = fresh<Args<Sy>>("a");
+  auto st = rules(pre, op, args);
+  StepCtx<Sy, N> ctx{pre, op, args, st.out, st.next};
+  z3::solver solver(c);
+  z3::params p(c);
+  p.set("timeout", timeout_ms);
+  solver.set(p);
+  solver.add(invariants_hold<Sy, N>(pre));
+  solver.add(args_well_formed<N>(args));
+
+  auto query = [&](const Obligation& ob, const z3::expr& hypothesis, const z3::expr& conclusion) {
+    Result r{ob};
+    solver.push();
+    solver.add(hypothesis);
+    solver.add(!conclusion);
+    auto t0 = std::chrono::steady_clock::now();
+    switch (solver.check()) {
+      case z3::unsat: r.verdict = PROVED; break;
+      case z3::sat: {
+        r.verdict = CTI;
+        z3::model m = solver.get_model();
+        auto v = [&](const z3::expr& e) { return static_cast<std::int64_t>(m.eval(e, true).get_numeral_uint64()); };
+        auto b = [&](const z3::expr& e) { return m.eval(e, true).is_true(); };
+        r.cti = "actor=" + std::to_string(v(args.actor)) + " pid=" + std::to_string(v(args.pt.pid)) + ";";
+        for (int i = 0; i < N; ++i) {
+          const auto& q = pre.procs[i];
+          r.cti += " [" + std::to_string(i) + " st" + std::to_string(v(q.p_state)) + " pid" + std::to_string(v(q.p_pid)) +
+                   " pp" + std::to_string(v(q.p_pptr)) + " op" + std::to_string(v(q.p_oppid)) +
+                   (b(q.P_TRACED) ? " T" : "") + (b(q.P_WAITED) ? " W" : "") + (b(q.P_STOPPED_SIG) ? " S" : "") +
+                   (b(q.P_WEXIT) ? " X" : "") + (b(q.P_SYSTEM) ? " SYS" : "") + " td" + std::to_string(v(q.td_sig)) +
+                   " go" + std::to_string(v(q.g_oparent)) + " gw" + std::to_string(v(q.g_waiter)) + "]";
+        }
+        break;
+      }
+      case z3::unknown: r.verdict = UNKNOWN; r.reason = solver.reason_unknown(); break;
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!smt2_dir.empty()) {
+      std::string file = smt2_dir + "/" + op_name + "--" + ob.property + ".smt2";
+      for (auto& ch : file)
+        if (ch == ' ') ch = '_';
+      std::ofstream(file) << "; " << ob.op_name << " preserves " << ob.property << " (unsat = proved)\n"
+                          << solver.to_smt2();
+    }
+    solver.pop();
+    out.push_back(r);
+  };
+  hana::for_each(kProperties, [&](auto t) {
+    using P = typename decltype(t)::type;
+    Obligation ob{op, op_name, std::string(P::id), false};
+    if (!keep(ob)) return;
+    if constexpr (P::is_step)
+      query(ob, sym::ctx().bool_val(true), P::template holds<Sy, N>(ctx));
+    else
+      query(ob, P::template holds<Sy, N>(pre), P::template holds<Sy, N>(st.next));
+  });
+  hana::for_each(kInvariants, [&](auto t) {
+    using I = typename decltype(t)::type;
+    Obligation ob{op, op_name, std::string(I::id), true};
+    if (!keep(ob)) return;
+    query(ob, sym::ctx().bool_val(true), I::template holds<Sy, N>(st.next));
+  });
+  return out;
+}
+
+// The seed's rules.
+template <int N>
+auto seed_rules() {
+  return [](const State<Sy, N>& s, const Op& op, const Args<Sy>& a) { return step<Sy, N>(s, op, a); };
+}
+
+}  // namespace ptm::proofs
