@@ -15,7 +15,7 @@ namespace ptm::proofs {
 
 struct VerifyOptions {
   int procs = 4;
-  int depth = 6;
+  int depth = 7;
   long max_states = 2'000'000;
   unsigned timeout_ms = 10'000;
   std::string smt2_dir;

@@ -1,0 +1,134 @@
+// The two interpretations of the rules agree: for each operation, the symbolic
+// step over fresh inputs, evaluated under an assignment that fixes the inputs
+// to a concrete state and arguments, gives exactly the concrete outcome and
+// next state. States: the scenario library's and random ones (the property
+// tests' generators).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <rapidcheck/Random.h>
+
+#include "proofs/matrix.hpp"
+#include "proofs/reach.hpp"
+#include <rapidcheck.h>
+
+namespace ptm::proofs {
+namespace {
+
+constexpr int N = 4;
+using CS = State<Concrete, N>;
+
+// Collect (name, value) pairs of a concrete value and the matching fresh constants.
+template <class T, class U>
+void bind(const T& sym, const U& con, z3::expr_vector& from, z3::expr_vector& to) {
+  if constexpr (hana::Struct<T>::value) {
+    hana::for_each(hana::keys(sym), [&](auto key) { bind(hana::at_key(sym, key), hana::at_key(con, key), from, to); });
+  } else if constexpr (requires { std::tuple_size<T>::value; }) {
+    for (std::size_t i = 0; i < sym.size(); ++i) bind(sym[i], con[i], from, to);
+  } else if constexpr (std::is_same_v<T, sym::SBool>) {
+    from.push_back(sym);
+    to.push_back(sym::ctx().bool_val(static_cast<bool>(con)));
+  } else {
+    from.push_back(sym);
+    to.push_back(sym::ctx().bv_val(static_cast<int64_t>(con), sym::kWidth));
+  }
+}
+// Compare a substituted symbolic value with a concrete one, field by field.
+template <class T, class U>
+void compare(const T& sym, const U& con, z3::expr_vector& from, z3::expr_vector& to, const std::string& where,
+             std::vector<std::string>& diffs) {
+  if constexpr (hana::Struct<T>::value) {
+    hana::for_each(hana::keys(sym), [&](auto key) {
+      compare(hana::at_key(sym, key), hana::at_key(con, key), from, to, where + "." + hana::to<char const*>(key), diffs);
+    });
+  } else if constexpr (requires { std::tuple_size<T>::value; }) {
+    for (std::size_t i = 0; i < sym.size(); ++i) compare(sym[i], con[i], from, to, where + "[" + std::to_string(i) + "]", diffs);
+  } else {
+    z3::expr v = z3::expr(sym).substitute(from, to).simplify();
+    std::int64_t got;
+    if constexpr (std::is_same_v<T, sym::SBool>) {
+      if (!v.is_true() && !v.is_false()) {
+        diffs.push_back(where + ": not a constant");
+        return;
+      }
+      got = v.is_true();
+    } else {
+      if (!v.is_numeral()) {
+        diffs.push_back(where + ": not a constant");
+        return;
+      }
+      got = static_cast<std::int64_t>(v.get_numeral_uint64());
+    }
+    if (got != static_cast<std::int64_t>(con)) diffs.push_back(fmt::format("{}: symbolic {}, concrete {}", where, got, con));
+  }
+}
+
+TEST(Agreement, SymbolicAndConcreteStepsAgreeOnManyStates) {
+  // Concrete states: every prefix of random sequences at N = 4, drawn with a
+  // simple generator over the same operations.
+  std::vector<std::pair<CS, Args<Concrete>>> cases;
+  rc::Random random(20261127);
+  const auto ops = all_operations();
+  std::vector<CS> states{initial_state<Concrete, N>()};
+  auto gen_args = [&](const CS& s) {
+    auto g = rc::gen::tuple(rc::gen::inRange(1, N), rc::gen::inRange<std::int64_t>(-1, pid_max<N> + 2),
+                            rc::gen::elementOf(std::vector<std::int64_t>{0, 1, BSD_SIGSTOP, BSD_SIGKILL, 129, -1}),
+                            rc::gen::elementOf(std::vector<std::int64_t>{1, VA_DATA, 0, VA_RO, VA_GUARD - 2}));
+    auto [actor, pid, sig, addr] = g(random.split(), 30).value();
+    Args<Concrete> a = default_args<Concrete>();
+    a.actor = actor;
+    a.pt.pid = pid;
+    a.pt.data = sig;
+    a.pt.addr = addr;
+    a.pt.piod_op = PIOD_READ_D;
+    a.pt.piod_offs = a.pt.piod_addr = VA_DATA;
+    a.pt.piod_len = 4;
+    a.pid = pid == 0 ? -1 : pid;
+    a.sig = sig;
+    a.value = 1;
+    a.cred.cr_uid = a.cred.cr_ruid = a.cred.cr_svuid = 1001;
+    (void)s;
+    return a;
+  };
+  // Grow a pool of reachable states: random walks over the reachability search's alphabet.
+  for (int walk = 0; walk < 40; ++walk) {
+    CS s = initial_state<Concrete, N>();
+    for (int i = 0; i < 30; ++i) {
+      auto moves = alphabet<N>(s);
+      const auto& [op, a] = moves[rc::gen::inRange<std::size_t>(0, moves.size())(random.split(), 10).value()];
+      auto st = step<Concrete, N>(s, op, a);
+      if (st.out.kind != K_OK) continue;
+      s = st.next;
+      states.push_back(s);
+    }
+  }
+  ASSERT_GE(states.size(), 30u);
+
+  int compared = 0;
+  if (states.size() > 80) states.resize(80);
+  for (const auto& [op, name] : ops) {
+    const auto pre = fresh<State<Symbolic, N>>("s");
+    const auto args = fresh<Args<Symbolic>>("a");
+    auto st = step<Symbolic, N>(pre, op, args);
+    for (std::size_t k = 0; k < states.size(); k += (op.kind == OP_PTRACE ? 2 : 3)) {
+      const CS& s = states[k];
+      Args<Concrete> a = gen_args(s);
+      if (op.kind == OP_SWAPOUT || op.kind == OP_SWAPIN_BEGIN || op.kind == OP_SWAPIN) a.pid = (a.pid + 1) % N;
+      z3::expr_vector from(sym::ctx()), to(sym::ctx());
+      bind(pre, s, from, to);
+      bind(args, a, from, to);
+      auto want = step<Concrete, N>(s, op, a);
+      std::vector<std::string> diffs;
+      compare(st.out, want.out, from, to, "outcome", diffs);
+      compare(st.next, want.next, from, to, "next", diffs);
+      EXPECT_TRUE(diffs.empty()) << name << " on state " << k << ":\n  " << fmt::format("{}", fmt::join(diffs, "\n  "));
+      ++compared;
+      if (!diffs.empty()) return;
+    }
+  }
+  EXPECT_GT(compared, 1000);
+  std::printf("%d (operation, state) pairs compared, %zu states\n", compared, states.size());
+}
+
+}  // namespace
+}  // namespace ptm::proofs
