@@ -42,8 +42,8 @@ T fresh(const std::string& name) {
 
 // What the arguments of a system call can be: ints of 32 bits (addresses and
 // lengths unsigned), a caller in the table.
-template <int N>
-z3::expr args_well_formed(const Op& op, const Args<Sy>& a) {
+template <int N, class D = Sy>
+z3::expr args_well_formed(const Op& op, const Args<D>& a) {
   auto in = [](const z3::expr& v, std::int64_t lo, std::int64_t hi) { return v >= Sy::num(lo) && v <= Sy::num(hi); };
   const std::int64_t I32 = INT32_MAX, U32 = UINT32_MAX;
   return in(a.actor, 0, N - 1) && in(a.pt.pid, INT32_MIN, I32) && in(a.pt.addr, 0, U32) && in(a.pt.data, INT32_MIN, I32) &&
@@ -109,23 +109,24 @@ inline std::vector<Obligation> all_obligations() {
 }
 
 // Proves the obligations for one operation (sharing the symbolic step between
-// them). `keep` selects which; `smt2_dir`, if set, receives one SMT-LIB2 file per query.
-template <int N, class Rules>
+// them). `keep` selects which; `smt2_dir`, if set, receives one SMT-LIB2 file per
+// query. D is Symbolic, or a variant of it (a mutant: see proofs/tests/mutant_test.cpp).
+template <int N, class D = Sy, class Rules>
 std::vector<Result> prove_operation(const Op& op, const std::string& op_name,
                                     const std::function<bool(const Obligation&)>& keep, unsigned timeout_ms,
                                     const std::string& smt2_dir, Rules&& rules) {
   std::vector<Result> out;
   auto& c = sym::ctx();
-  const State<Sy, N> pre = fresh<State<Sy, N>>("s");
-  const Args<Sy> args = fresh<Args<Sy>>("a");
+  const State<D, N> pre = fresh<State<D, N>>("s");
+  const Args<D> args = fresh<Args<D>>("a");
   auto st = rules(pre, op, args);
-  StepCtx<Sy, N> ctx{pre, op, args, st.out, st.next};
+  StepCtx<D, N> ctx{pre, op, args, st.out, st.next};
   z3::solver solver(c);
   z3::params p(c);
   p.set("timeout", timeout_ms);
   solver.set(p);
-  solver.add(invariants_hold<Sy, N>(pre));
-  solver.add(args_well_formed<N>(op, args));
+  solver.add(invariants_hold<D, N>(pre));
+  solver.add(args_well_formed<N, D>(op, args));
 
   auto query = [&](const Obligation& ob, const z3::expr& hypothesis, const z3::expr& conclusion) {
     Result r{ob};
@@ -159,6 +160,7 @@ std::vector<Result> prove_operation(const Op& op, const std::string& op_name,
       for (auto& ch : file)
         if (ch == ' ') ch = '_';
       std::ofstream(file) << "; " << ob.op_name << " preserves " << ob.property << " (unsat = proved)\n"
+                          << "(set-logic QF_BV)\n"
                           << solver.to_smt2();
     }
     solver.pop();
@@ -169,23 +171,23 @@ std::vector<Result> prove_operation(const Op& op, const std::string& op_name,
     Obligation ob{op, op_name, std::string(P::id), false};
     if (!keep(ob)) return;
     if constexpr (P::is_step)
-      query(ob, sym::ctx().bool_val(true), P::template holds<Sy, N>(ctx));
+      query(ob, sym::ctx().bool_val(true), P::template holds<D, N>(ctx));
     else
-      query(ob, P::template holds<Sy, N>(pre), P::template holds<Sy, N>(st.next));
+      query(ob, P::template holds<D, N>(pre), P::template holds<D, N>(st.next));
   });
   hana::for_each(kInvariants, [&](auto t) {
     using I = typename decltype(t)::type;
     Obligation ob{op, op_name, std::string(I::id), true};
     if (!keep(ob)) return;
-    query(ob, sym::ctx().bool_val(true), I::template holds<Sy, N>(st.next));
+    query(ob, sym::ctx().bool_val(true), I::template holds<D, N>(st.next));
   });
   return out;
 }
 
-// The seed's rules.
-template <int N>
+// The seed's rules, in domain D.
+template <int N, class D = Sy>
 auto seed_rules() {
-  return [](const State<Sy, N>& s, const Op& op, const Args<Sy>& a) { return step<Sy, N>(s, op, a); };
+  return [](const State<D, N>& s, const Op& op, const Args<D>& a) { return step<D, N>(s, op, a); };
 }
 
 }  // namespace ptm::proofs
