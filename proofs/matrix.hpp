@@ -129,7 +129,8 @@ std::vector<Result> prove_operation(const Op& op, const std::string& op_name,
   solver.add(args_well_formed<N, D>(op, args));
 
   auto query = [&](const Obligation& ob, const z3::expr& hypothesis, const z3::expr& conclusion) {
-    Result r{ob};
+    Result r;
+    r.ob = ob;
     solver.push();
     solver.add(hypothesis);
     solver.add(!conclusion);

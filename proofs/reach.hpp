@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "model/properties.hpp"
@@ -91,24 +92,20 @@ std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s) {
   return out;
 }
 
-// A state as a flat vector of its fields, for the visited set.
+// A 64-bit digest of a state, for the visited set (every field, mixed).
 template <class T>
-void flatten(const T& v, std::vector<std::int64_t>& out) {
+void digest(const T& v, std::uint64_t& h) {
   if constexpr (hana::Struct<T>::value) {
-    hana::for_each(hana::keys(v), [&](auto key) { flatten(hana::at_key(v, key), out); });
+    hana::for_each(hana::keys(v), [&](auto key) { digest(hana::at_key(v, key), h); });
   } else if constexpr (requires { std::tuple_size<T>::value; }) {
-    for (const auto& x : v) flatten(x, out);
+    for (const auto& x : v) digest(x, h);
   } else {
-    out.push_back(static_cast<std::int64_t>(v));
+    std::uint64_t z = h + 0x9e3779b97f4a7c15ull + static_cast<std::uint64_t>(v);  // splitmix64 step
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    h = z ^ (z >> 31);
   }
 }
-struct VecHash {
-  std::size_t operator()(const std::vector<std::int64_t>& v) const {
-    std::size_t h = 1469598103934665603ull;
-    for (auto x : v) h = (h ^ static_cast<std::size_t>(x)) * 1099511628211ull;
-    return h;
-  }
-};
 
 struct ReachResult {
   std::map<std::string, Trace> violations;  // property -> shortest trace
@@ -117,22 +114,23 @@ struct ReachResult {
   bool budget_hit = false;
 };
 
-// Searches for a reachable violation of each property in `wanted`.
+// Searches for a reachable violation of each property in `wanted`. Memory: a
+// digest per visited state, the operation that reached it and its parent, and
+// the states of one depth at a time.
 template <int N>
 ReachResult reach(const std::vector<std::string>& wanted, int max_depth, long max_states) {
   ReachResult res;
   struct Node {
-    State<C, N> s;
     int parent;
     Op op;
     Args<C> args;
   };
   std::vector<Node> nodes;
-  std::unordered_map<std::vector<std::int64_t>, int, VecHash> seen;
+  std::unordered_set<std::uint64_t> seen;
   auto key = [](const State<C, N>& s) {
-    std::vector<std::int64_t> k;
-    flatten(s, k);
-    return k;
+    std::uint64_t h = 0;
+    digest(s, h);
+    return h;
   };
   auto trace_to = [&](int n) {
     Trace t;
@@ -140,42 +138,37 @@ ReachResult reach(const std::vector<std::string>& wanted, int max_depth, long ma
     std::reverse(t.begin(), t.end());
     return t;
   };
-  nodes.push_back({initial_state<C, N>(), -1, Op{}, default_args<C>()});
-  seen.emplace(key(nodes[0].s), 0);
-  std::vector<int> frontier{0};
+  nodes.push_back({-1, Op{}, default_args<C>()});
+  std::vector<std::pair<int, State<C, N>>> frontier{{0, initial_state<C, N>()}};
+  seen.insert(key(frontier[0].second));
   auto open = [&] {
     for (const auto& w : wanted)
       if (!res.violations.count(w)) return true;
     return false;
   };
   for (int depth = 0; depth < max_depth && open() && !frontier.empty(); ++depth) {
-    std::vector<int> next;
-    for (int n : frontier) {
-      const State<C, N> s = nodes[n].s;
+    std::vector<std::pair<int, State<C, N>>> next;
+    for (const auto& [n, s] : frontier) {
       for (const auto& [op, a] : alphabet<N>(s)) {
         auto st = step<C, N>(s, op, a);
         StepCtx<C, N> ctx{s, op, a, st.out, st.next};
-        bool fresh_violation = false;
         for_each_property<C, N>(ctx, [&](std::string_view id, auto, bool holds) {
+          if (holds) return;
           std::string sid(id);
-          if (!holds && !res.violations.count(sid) && std::find(wanted.begin(), wanted.end(), sid) != wanted.end()) {
+          if (!res.violations.count(sid) && std::find(wanted.begin(), wanted.end(), sid) != wanted.end()) {
             Trace t = trace_to(n);
             t.emplace_back(op, a);
             res.violations[sid] = t;
-            fresh_violation = true;
           }
         });
-        (void)fresh_violation;
         if (st.out.kind != K_OK) continue;  // errors, blocks, hangs and faults change nothing
-        auto k = key(st.next);
-        if (seen.count(k)) continue;
+        if (!seen.insert(key(st.next)).second) continue;
         if (static_cast<long>(nodes.size()) >= max_states) {
           res.budget_hit = true;
           continue;
         }
-        seen.emplace(std::move(k), static_cast<int>(nodes.size()));
-        nodes.push_back({st.next, n, op, a});
-        next.push_back(static_cast<int>(nodes.size()) - 1);
+        nodes.push_back({n, op, a});
+        next.emplace_back(static_cast<int>(nodes.size()) - 1, st.next);
       }
     }
     frontier = std::move(next);
