@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
+#include "cli/explain.hpp"
 #include "cli/run.hpp"
 #include "cli/verify_cmd.hpp"
 #include "model/properties.hpp"
@@ -49,6 +51,28 @@ int cmd_run(const std::vector<std::string>& args, const scn::RunOptions& opt) {
   std::cout << fmt::format("ran {} scenario{} ({} steps): {} passed, {} failed\n", files.size(),
                            files.size() == 1 ? "" : "s", steps, files.size() - failed_files, failed_files);
   return failed_files ? 1 : 0;
+}
+
+// FILE or FILE:LINE; every operation of the file, or the one on LINE.
+int cmd_explain(const std::string& spec) {
+  std::string file = spec;
+  int line = 0;
+  if (auto colon = spec.rfind(':'); colon != std::string::npos && colon + 1 < spec.size() &&
+                                    spec.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
+    file = spec.substr(0, colon);
+    line = std::stoi(spec.substr(colon + 1));
+  }
+  auto sc = scn::parse_file(file);
+  std::ostringstream sink;
+  auto r = scn::run_scenario(sc, sink, {.quiet = true, .model_only = true});
+  bool found = false;
+  for (const auto& rec : r.steps) {
+    if (rec.line->type != scn::Line::OPERATION || (line && rec.line->line != line)) continue;
+    found = true;
+    scn::explain_step(rec, std::cout);
+  }
+  if (!found) throw scn::InputError(fmt::format("{}:{}: no operation on this line", file, line));
+  return 0;
 }
 
 int cmd_checks() {
@@ -108,6 +132,9 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", opt.quiet, "print only mismatches and the summary");
   run->add_flag("-p,--properties", opt.properties, "print the properties each step violates");
   run->add_flag("--model-only", opt.model_only, "do not run the reference implementation in lockstep");
+  auto* explain = app.add_subcommand("explain", "For each step (or the one on LINE): every check evaluated, in order, with its value and the state it read");
+  std::string explain_spec;
+  explain->add_option("FILE[:LINE]", explain_spec, "a scenario file, optionally with the line of one step")->required();
   auto* checks = app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
   auto* props = app.add_subcommand("properties", "List the properties the tool checks");
   auto* verify = app.add_subcommand("verify", "Prove every property for every operation with Z3; search for reachable violations; print each as a scenario");
@@ -138,6 +165,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return cmd_run(files, opt);
+    if (*explain) return cmd_explain(explain_spec);
     if (*verify) return ptm::cli::verify_command(vopt, vsem, vjson, vout);
     if (*props) return cmd_properties();
     if (*hunt) return cmd_hunt(semantics, hopt, hunt_out);

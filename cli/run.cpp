@@ -187,6 +187,8 @@ class Run {
         a.pid = t.pid;
     }
     rec.pre = s_;
+    rec.args = a;
+    for (int i = 0; i < kRunProcs; ++i) rec.names.push_back(s_.procs[i].p_state == PRS_FREE ? "" : slot_name(i));
     auto st = step<C, kRunProcs>(s_, l.op, a);
     rec.out = st.out;
     rec.post = st.next;

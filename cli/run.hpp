@@ -18,6 +18,8 @@ using RunState = State<Concrete, kRunProcs>;
 
 struct StepRecord {
   const Line* line = nullptr;
+  Args<Concrete> args = default_args<Concrete>();  // as resolved for this step (slots, pids)
+  std::vector<std::string> names;                  // the name of the process in each slot, before the step
   Outcome<Concrete> out{};
   RunState pre{}, post{};
   bool expectation_failed = false;

@@ -39,5 +39,11 @@ expect 1 "wrong_violation.scn:3: expected the step to violate OPPID_REAL" -- run
 expect 1 "wrong_fact.scn:3: expected stopped but C is running" -- run "$data/wrong_fact.scn"
 expect 0 "ATTACH_TRACED +kern_ptrace +457-461 +EBUSY +Already traced" -- checks
 expect 0 "DETACH_RESTORES" -- properties
+# explain: every check in order, the decider, the state it read
+expect 0 "YES ATTACH_TRACED +seed 457-461 +Already traced" -- explain "$data/explain.scn:4"
+expect 0 "P_TRACED\(C\)=1" -- explain "$data/explain.scn:4"
+expect 0 "=> EBUSY, decided by ATTACH_TRACED" -- explain "$data/explain.scn:4"
+expect 0 "p_pptr\\(C\\)=P, caller=P" -- explain "$data/explain.scn:5"
+expect 2 "explain.scn:9: no operation on this line" -- explain "$data/explain.scn:9"
 echo "$fails failed"
 [[ $fails -eq 0 ]]

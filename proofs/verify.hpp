@@ -72,7 +72,11 @@ VerifyReport verify_n(const VerifyOptions& opt) {
   // Per property: the column of the matrix, and the initial state.
   const auto init = initial_state<Concrete, N>();
   auto add_verdict = [&](std::string id, std::string statement, bool inv, bool init_holds) {
-    PropertyVerdict v{id, statement, inv, init_holds};
+    PropertyVerdict v;
+    v.id = id;
+    v.statement = statement;
+    v.invariant = inv;
+    v.initial_holds = init_holds;
     for (const auto& r : rep.results) {
       if (r.ob.property != id) continue;
       if (r.verdict == PROVED) ++v.proved;

@@ -5,41 +5,11 @@
 
 #include <vector>
 
+#include "model/recording.hpp"
 #include "model/tests/sim.hpp"
 
 namespace ptm {
 namespace {
-
-struct Recording : Concrete {
-  struct Entry {
-    int check;
-    bool fired;
-  };
-  static inline std::vector<Entry> log;
-  static bool observe(const CheckInfo& c, bool fired) {
-    log.push_back({c.index, fired});
-    return fired;
-  }
-};
-
-// Rebuild a concrete state in the Recording domain, field by field.
-template <class To, class From>
-To convert(const From& v) {
-  if constexpr (hana::Struct<From>::value) {
-    To out{};
-    hana::for_each(hana::keys(v), [&](auto key) {
-      using Field = std::decay_t<decltype(hana::at_key(out, key))>;
-      hana::at_key(out, key) = convert<Field>(hana::at_key(v, key));
-    });
-    return out;
-  } else if constexpr (requires { std::tuple_size<From>::value; }) {
-    To out{};
-    for (std::size_t i = 0; i < v.size(); ++i) out[i] = convert<typename To::value_type>(v[i]);
-    return out;
-  } else {
-    return static_cast<To>(v);
-  }
-}
 
 std::vector<int> ids(const std::vector<Recording::Entry>& log) {
   std::vector<int> out;

@@ -1,0 +1,13 @@
+// `ptmodel explain FILE[:LINE]`: for a step, every check evaluated in order
+// with its value, the one that decided, its seed lines and comment, and the
+// facts of the state it read.
+#pragma once
+
+#include <iosfwd>
+
+#include "cli/run.hpp"
+
+namespace ptm::scn {
+// Explains the step recorded in `rec` (a step of run_scenario's result).
+void explain_step(const StepRecord& rec, std::ostream& out);
+}  // namespace ptm::scn
