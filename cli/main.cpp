@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "cli/audit_cmd.hpp"
 #include "cli/explain.hpp"
 #include "cli/run.hpp"
 #include "cli/verify_cmd.hpp"
@@ -132,6 +134,16 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", opt.quiet, "print only mismatches and the summary");
   run->add_flag("-p,--properties", opt.properties, "print the properties each step violates");
   run->add_flag("--model-only", opt.model_only, "do not run the reference implementation in lockstep");
+  std::vector<std::string> without;
+  run->add_option("--without", without, "run the seed with these checks removed (an audit mutant; model only)");
+  auto* audit = app.add_subcommand("audit", "For every check of ptrace: remove it, verify again, and say which properties it guards (with a witness) or that it is redundant");
+  int aprocs = 4, adepth = 6;
+  std::vector<std::string> achecks;
+  bool ajson = false;
+  audit->add_option("--procs", aprocs, "processes in the table (the audit runs at 4)");
+  audit->add_option("--depth", adepth, "how deep to search for a witness")->check(CLI::Range(0, 10));
+  audit->add_option("--check", achecks, "audit only these checks (ids as `ptmodel checks` prints them)");
+  audit->add_flag("--json", ajson, "the report as JSON");
   auto* explain = app.add_subcommand("explain", "For each step (or the one on LINE): every check evaluated, in order, with its value and the state it read");
   std::string explain_spec;
   explain->add_option("FILE[:LINE]", explain_spec, "a scenario file, optionally with the line of one step")->required();
@@ -164,8 +176,20 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    if (*run) return cmd_run(files, opt);
+    if (*run) {
+      std::vector<std::unique_ptr<RemoveCheck>> removed;
+      for (const auto& n : without) {
+        int found = -1;
+        for (const auto& c : kChecks)
+          if (c.id == n) found = c.index;
+        if (found < 0) throw scn::InputError(fmt::format("unknown check `{}` (see `ptmodel checks`)", n));
+        removed.push_back(std::make_unique<RemoveCheck>(found));
+        opt.model_only = true;  // the impl follows the seed only
+      }
+      return cmd_run(files, opt);
+    }
     if (*explain) return cmd_explain(explain_spec);
+    if (*audit) return ptm::cli::audit_command(aprocs, adepth, achecks, ajson);
     if (*verify) return ptm::cli::verify_command(vopt, vsem, vjson, vout);
     if (*props) return cmd_properties();
     if (*hunt) return cmd_hunt(semantics, hopt, hunt_out);

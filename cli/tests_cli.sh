@@ -45,5 +45,16 @@ expect 0 "P_TRACED\(C\)=1" -- explain "$data/explain.scn:4"
 expect 0 "=> EBUSY, decided by ATTACH_TRACED" -- explain "$data/explain.scn:4"
 expect 0 "p_pptr\\(C\\)=P, caller=P" -- explain "$data/explain.scn:5"
 expect 2 "explain.scn:9: no operation on this line" -- explain "$data/explain.scn:9"
+# audit: removing each of three named checks of kern_ptrace breaks a property, with a witness
+audit_out=$("$ptmodel" audit --check NOT_YOURS --check SYSTEM --check NOT_STOPPED 2>&1)
+for want in "NOT_YOURS .*seed 498-502" "removing it breaks: CONTROL_BY_TRACER, STOPPED_WAITED" \
+            "removing it breaks: SYSTEM_UNTRACED" "witness for SYSTEM_UNTRACED" \
+            "removing it breaks: STOPPED_WAITED" "witness for STOPPED_WAITED" "violates CONTROL_BY_TRACER"; do
+  if grep -qE -- "$want" <<<"$audit_out"; then echo "ok: audit shows /$want/"; else echo "FAIL: audit lacks /$want/"; fails=$((fails + 1)); fi
+done
+# an audit witness replays on the mutant, and the seed refuses its last step
+expect 0 "1 passed, 0 failed" -- run --without NOT_YOURS "$data/audit_not_yours_witness.scn"
+expect 1 "expected .0., got .EBUSY." -- run "$data/audit_not_yours_witness.scn"
+expect 2 "unknown check .NO_SUCH_CHECK." -- run --without NO_SUCH_CHECK "$data/audit_not_yours_witness.scn"
 echo "$fails failed"
 [[ $fails -eq 0 ]]

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string_view>
+#include <type_traits>
 
 #include "model/constants.hpp"
 #include "model/domain.hpp"
@@ -188,12 +189,27 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
 };
 // clang-format on
 
+constexpr Concrete::Bool Concrete::observe(const CheckInfo& c, Bool fires) {
+  if (!std::is_constant_evaluated() && g_removed_checks[c.index]) return false;
+  return fires;
+}
+
+// Removes checks from the rules while alive (the audit's mutants).
+struct RemoveCheck {
+  int check;
+  explicit RemoveCheck(int c) : check(c) { g_removed_checks[c] = true; }
+  ~RemoveCheck() { g_removed_checks[check] = false; }
+  RemoveCheck(const RemoveCheck&) = delete;
+  RemoveCheck& operator=(const RemoveCheck&) = delete;
+};
+
 consteval bool check_table_is_indexed() {
   for (int i = 0; i < C_COUNT; ++i)
     if (kChecks[i].index != i) return false;
   return true;
 }
 static_assert(check_table_is_indexed(), "kChecks[i].index must be i");
+static_assert(C_COUNT <= static_cast<int>(sizeof g_removed_checks), "g_removed_checks is too small");
 
 // One entry of a check list: the check and its guard (a nullary callable giving
 // D::Bool, true when the check fires).

@@ -33,6 +33,11 @@ namespace hana = boost::hana;
 
 struct CheckInfo;  // check.hpp
 
+// Checks removed from the rules (the audit's mutants: the seed with check k
+// taken out of its list). Consulted by the concrete and symbolic domains'
+// observe() at run time only, never during constant evaluation.
+inline bool g_removed_checks[128] = {};
+
 // ite over values of any shape: scalars, std::array, and Hana structs (field by field).
 template <class D, class T>
 constexpr T ite_value(typename D::Bool c, const T& a, const T& b) {
@@ -107,7 +112,7 @@ struct Concrete {
   static constexpr Int to_u16(Int a) { return a & 0xffff; }
   static constexpr Int ctz32(Int w) { return std::countr_zero(static_cast<std::uint32_t>(w)); }
 
-  static constexpr Bool observe(const CheckInfo&, Bool fires) { return fires; }
+  static constexpr Bool observe(const CheckInfo& c, Bool fires);  // defined in check.hpp
 
   // Concrete values are decided: usable by tools that report (explain, run).
   static constexpr bool known(Bool b) { return b; }

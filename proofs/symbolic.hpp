@@ -10,6 +10,7 @@
 
 #include <vector>
 
+#include "model/check.hpp"
 #include "model/domain.hpp"
 
 namespace ptm {
@@ -109,7 +110,11 @@ struct Symbolic {
     for (int k = 31; k >= 0; --k) r = ite(Bool((w & sym::ctx().bv_val(static_cast<int64_t>(1LL << k), sym::kWidth)) != Int(0)), Int(k), r);
     return r;
   }
-  static Bool observe(const CheckInfo&, const Bool& fires) { return fires; }
+  static Bool observe(const CheckInfo& c, const Bool& fires);
 };
+
+inline Symbolic::Bool Symbolic::observe(const CheckInfo& c, const Bool& fires) {
+  return g_removed_checks[c.index] ? Bool(false) : fires;
+}
 
 }  // namespace ptm

@@ -1,0 +1,81 @@
+// The audit: for every check that can decide a request, the seed with that
+// check removed (a mutant) is verified again. The properties the seed keeps
+// (proved for every operation) and the mutant does not are what the check guards; a shortest witness
+// (bounded search in the mutant) shows each. A check whose removal breaks no
+// property is redundant under the current properties.
+#pragma once
+
+#include <set>
+
+#include "model/applicable.hpp"
+#include "proofs/verify.hpp"
+
+namespace ptm::proofs {
+
+struct AuditEntry {
+  int check;
+  std::vector<std::string> ops;     // the operations it can decide
+  std::vector<std::string> breaks;  // properties proved for the seed, not for the mutant
+  std::vector<std::string> unknown;
+  std::map<std::string, Trace> witness;
+};
+
+// The checks the audit covers by default: every check of ptrace's lists that can fire.
+inline std::vector<int> ptrace_checks() {
+  std::set<int> s;
+  for (Req r : kAllRequests)
+    for (int c : applicable_checks(Op{OP_PTRACE, r}))
+      if (kChecks[c].reachable && c != C_ACTOR_CANNOT_RUN) s.insert(c);
+  return {s.begin(), s.end()};
+}
+
+template <int N>
+std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long max_states, unsigned timeout_ms,
+                              const std::function<void(int, int)>& progress = {}) {
+  const auto ops = all_operations();
+  auto all = [](const Obligation&) { return true; };
+  // The seed's verdicts, for the operations any audited check applies to.
+  std::map<std::pair<std::string, std::string>, Verdict> seed;
+  std::map<std::string, std::vector<int>> applies;  // op name -> checks
+  for (const auto& [op, name] : ops)
+    for (int c : applicable_checks(op)) applies[name].push_back(c);
+  auto relevant = [&](const std::string& name, int c) {
+    const auto& v = applies[name];
+    return std::find(v.begin(), v.end(), c) != v.end();
+  };
+  // A property the seed keeps: proved for every operation. Only those can be
+  // what a check guards (the others the seed already breaks).
+  std::set<std::string> seed_keeps;
+  hana::for_each(kProperties, [&](auto t) { seed_keeps.insert(std::string(decltype(t)::type::id)); });
+  for (const auto& [op, name] : ops)
+    for (const auto& r : prove_operation<N>(op, name, all, timeout_ms, "", seed_rules<N>())) {
+      seed[{name, r.ob.property}] = r.verdict;
+      if (r.verdict != PROVED) seed_keeps.erase(r.ob.property);
+    }
+  std::vector<AuditEntry> out;
+  int done = 0;
+  for (int c : checks) {
+    AuditEntry e{c};
+    RemoveCheck removed(c);
+    std::set<std::string> breaks, unknown;
+    for (const auto& [op, name] : ops) {
+      if (!relevant(name, c)) continue;
+      e.ops.push_back(name);
+      for (const auto& r : prove_operation<N>(op, name, all, timeout_ms, "", seed_rules<N>())) {
+        if (r.ob.invariant) continue;
+        auto it = seed.find({name, r.ob.property});
+        if (it == seed.end() || it->second != PROVED || !seed_keeps.count(r.ob.property)) continue;
+        if (r.verdict == CTI) breaks.insert(r.ob.property);
+        if (r.verdict == UNKNOWN) unknown.insert(r.ob.property);
+      }
+    }
+    e.breaks.assign(breaks.begin(), breaks.end());
+    e.unknown.assign(unknown.begin(), unknown.end());
+    if (!e.breaks.empty()) e.witness = reach<N>(e.breaks, depth, max_states).violations;
+    out.push_back(std::move(e));
+    if (progress) progress(++done, static_cast<int>(checks.size()));
+  }
+  return out;
+}
+
+}  // namespace ptm::proofs
