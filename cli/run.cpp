@@ -84,11 +84,7 @@ class Run {
     auto glob = [&](const char* name, std::int64_t x, std::int64_t y) {
       if (x != y) out_ << fmt::format("        {} {} -> {}\n", name, x, y);
     };
-    glob("kern.securelevel", a.securelevel, b.securelevel);
-    glob("security.bsd.unprivileged_proc_debug", a.unprivileged_proc_debug, b.unprivileged_proc_debug);
-    glob("security.bsd.see_other_uids", a.see_other_uids, b.see_other_uids);
-    glob("security.bsd.see_other_gids", a.see_other_gids, b.see_other_gids);
-    glob("security.bsd.suser_enabled", a.suser_enabled, b.suser_enabled);
+    for (const auto& k : kSysctls<C, kRunProcs>) glob(k.name, a.*k.field, b.*k.field);
     for (int i = 0; i < kRunProcs; ++i) {
       const Proc<C>& p = a.procs[i];
       const Proc<C>& q = b.procs[i];
@@ -189,7 +185,7 @@ class Run {
     rec.pre = s_;
     rec.args = a;
     for (int i = 0; i < kRunProcs; ++i) rec.names.push_back(s_.procs[i].p_state == PRS_FREE ? "" : slot_name(i));
-    auto st = step<C, kRunProcs>(s_, l.op, a);
+    auto st = step_or_fault<kRunProcs>(s_, l.op, a);
     rec.out = st.out;
     rec.post = st.next;
     s_ = st.next;

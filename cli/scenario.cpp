@@ -36,13 +36,11 @@ const std::map<std::string, int> kPiodOps = {
     {"PIOD_READ_D", PIOD_READ_D}, {"PIOD_WRITE_D", PIOD_WRITE_D}, {"PIOD_READ_I", PIOD_READ_I},
     {"PIOD_WRITE_I", PIOD_WRITE_I},
 };
-const std::map<std::string, Sysctl> kSysctls = {
-    {"kern.securelevel", KERN_SECURELEVEL},
-    {"security.bsd.unprivileged_proc_debug", UNPRIVILEGED_PROC_DEBUG},
-    {"security.bsd.see_other_uids", SEE_OTHER_UIDS},
-    {"security.bsd.see_other_gids", SEE_OTHER_GIDS},
-    {"security.bsd.suser_enabled", SUSER_ENABLED},
-};
+const std::map<std::string, Sysctl> kSysctlByName = [] {
+  std::map<std::string, Sysctl> m;
+  for (const auto& k : kSysctls<Concrete, 2>) m[k.name] = k.knob;
+  return m;
+}();
 const std::set<std::string> kStateFacts = {"running", "stopped", "zombie", "gone",  "traced",
                                            "untraced", "exiting", "inexec", "sugid", "swapped"};
 const std::set<std::string> kValueFacts = {"parent", "oppid", "xstat", "pending"};
@@ -253,8 +251,8 @@ class Parser {
     if (head == "sysctl") {
       need_args(w, 2, 2, "sysctl NAME=VALUE");
       auto [k, v] = kv(w[1]);
-      auto it = kSysctls.find(k);
-      if (it == kSysctls.end()) fail(fmt::format("unknown sysctl `{}`", k));
+      auto it = kSysctlByName.find(k);
+      if (it == kSysctlByName.end()) fail(fmt::format("unknown sysctl `{}`", k));
       if (v.empty()) fail("expected sysctl NAME=VALUE");
       l.op = Op{OP_SYSCTL, PT_TRACE_ME, it->second};
       l.args.value = number(v, "a sysctl value");

@@ -15,13 +15,8 @@ namespace {
 using C = Concrete;
 
 const char* sysctl_name(Sysctl k) {
-  switch (k) {
-    case KERN_SECURELEVEL: return "kern.securelevel";
-    case UNPRIVILEGED_PROC_DEBUG: return "security.bsd.unprivileged_proc_debug";
-    case SEE_OTHER_UIDS: return "security.bsd.see_other_uids";
-    case SEE_OTHER_GIDS: return "security.bsd.see_other_gids";
-    case SUSER_ENABLED: return "security.bsd.suser_enabled";
-  }
+  for (const auto& s : kSysctls<C, kRunProcs>)
+    if (s.knob == k) return s.name;
   return "?";
 }
 std::string sig_text(std::int64_t sig) { return signal_name(sig); }
@@ -127,7 +122,7 @@ class Writer {
       case OP_COUNT: break;
     }
     const State<C, kRunProcs> pre = s_;
-    auto st = step<C, kRunProcs>(s_, op, a);
+    auto st = step_or_fault<kRunProcs>(s_, op, a);
     s_ = st.next;
     // Name the new process, and forget the slots of reaped ones.
     if (!bind.empty() && st.out.kind == K_OK)

@@ -39,6 +39,9 @@ expect 1 "wrong_violation.scn:3: expected the step to violate OPPID_REAL" -- run
 expect 1 "wrong_fact.scn:3: expected stopped but C is running" -- run "$data/wrong_fact.scn"
 expect 0 "ATTACH_TRACED +kern_ptrace +457-461 +EBUSY +Already traced" -- checks
 expect 0 "DETACH_RESTORES" -- properties
+expect 2 "--procs 9: expected 2..6" -- verify --procs 9
+expect 2 "unknown semantics .modern." -- verify --semantics modern
+expect 2 "unknown property .NOPE." -- hunt --property NOPE
 # explain: every check in order, the decider, the state it read
 expect 0 "YES ATTACH_TRACED +seed 457-461 +Already traced" -- explain "$data/explain.scn:4"
 expect 0 "P_TRACED\(C\)=1" -- explain "$data/explain.scn:4"

@@ -261,11 +261,7 @@ std::vector<std::string> differences(const State<C, N>& m, const State<C, N>& i)
   auto scalar = [&](const std::string& where, std::int64_t a, std::int64_t b) {
     if (a != b) out.push_back(fmt::format("{}: model {}, impl {}", where, a, b));
   };
-  scalar("kern.securelevel", m.securelevel, i.securelevel);
-  scalar("unprivileged_proc_debug", m.unprivileged_proc_debug, i.unprivileged_proc_debug);
-  scalar("see_other_uids", m.see_other_uids, i.see_other_uids);
-  scalar("see_other_gids", m.see_other_gids, i.see_other_gids);
-  scalar("suser_enabled", m.suser_enabled, i.suser_enabled);
+  for (const auto& k : kSysctls<C, N>) scalar(k.name, m.*k.field, i.*k.field);
   scalar("lastpid", m.lastpid, i.lastpid);
   scalar("lastprison", m.lastprison, i.lastprison);
   for (int s = 0; s < N; ++s) {

@@ -441,19 +441,30 @@ enum Sysctl : int {
   SEE_OTHER_GIDS = 3,
   SUSER_ENABLED = 4,
 };
+// The knobs by name, and where each lives in the state.
+template <class D, int N>
+struct SysctlField {
+  Sysctl knob;
+  const char* name;
+  Int<D> State<D, N>::*field;
+};
+template <class D, int N>
+inline constexpr SysctlField<D, N> kSysctls[] = {
+    {KERN_SECURELEVEL, "kern.securelevel", &State<D, N>::securelevel},
+    {UNPRIVILEGED_PROC_DEBUG, "security.bsd.unprivileged_proc_debug", &State<D, N>::unprivileged_proc_debug},
+    {SEE_OTHER_UIDS, "security.bsd.see_other_uids", &State<D, N>::see_other_uids},
+    {SEE_OTHER_GIDS, "security.bsd.see_other_gids", &State<D, N>::see_other_gids},
+    {SUSER_ENABLED, "security.bsd.suser_enabled", &State<D, N>::suser_enabled},
+};
+
 template <class D, int N>
 constexpr StepOf<D, N> sysctl_write(const State<D, N>& s, Sysctl which, Int<D> v) {
   return first_failing<D>(
       s, hana::make_tuple(check_if(which == KERN_SECURELEVEL, C_SECURELEVEL_RAISE_ONLY, [&] { return v < s.securelevel; })),
       [&] {
         State<D, N> n = s;
-        switch (which) {
-          case KERN_SECURELEVEL: n.securelevel = v; break;
-          case UNPRIVILEGED_PROC_DEBUG: n.unprivileged_proc_debug = v; break;
-          case SEE_OTHER_UIDS: n.see_other_uids = v; break;
-          case SEE_OTHER_GIDS: n.see_other_gids = v; break;
-          case SUSER_ENABLED: n.suser_enabled = v; break;
-        }
+        for (const auto& k : kSysctls<D, N>)
+          if (k.knob == which) n.*k.field = v;
         return ok_step<D>(n);
       });
 }

@@ -150,7 +150,7 @@ ReachResult reach(const std::vector<std::string>& wanted, int max_depth, long ma
     std::vector<std::pair<int, State<C, N>>> next;
     for (const auto& [n, s] : frontier) {
       for (const auto& [op, a] : alphabet<N>(s)) {
-        auto st = step<C, N>(s, op, a);
+        auto st = step_or_fault<N>(s, op, a);
         StepCtx<C, N> ctx{s, op, a, st.out, st.next};
         for_each_property<C, N>(ctx, [&](std::string_view id, auto, bool holds) {
           if (holds) return;

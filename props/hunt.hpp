@@ -39,11 +39,8 @@ struct HModel {
 struct HSut {
   scn::Trace trace;
 };
-struct HuntCmd : rc::state::Command<HModel, HSut> {
-  GenOp g;
-  explicit HuntCmd(const HModel& m) : g(*gen_op(m.s)) {}
-  void checkPreconditions(const HModel& m) const override { RC_PRE(expressible(m.s, g)); }
-  void apply(HModel& m) const override { m.s = step<Concrete, kN>(m.s, g.op, g.args).next; }
+struct HuntCmd : GenCommand<HModel, HSut> {
+  using GenCommand::GenCommand;
   void run(const HModel& m, HSut& sut) const override {
     sut.trace.emplace_back(g.op, g.args);
     auto st = step<Concrete, kN>(m.s, g.op, g.args);
@@ -57,7 +54,6 @@ struct HuntCmd : rc::state::Command<HModel, HSut> {
       RC_FAIL(target() + " fails");
     }
   }
-  void show(std::ostream& os) const override { os << describe(g); }
 };
 }  // namespace hunt_detail
 

@@ -53,12 +53,20 @@ struct LSut {
 
 std::string describe(const GenOp& g);
 
-struct OpCmd : rc::state::Command<LModel, LSut> {
+// A command made of one generated operation: generated from the model state,
+// kept only while it can be written as a scenario line, applied to the model.
+// Subclasses say what running it checks.
+template <class Model, class Sut>
+struct GenCommand : rc::state::Command<Model, Sut> {
   GenOp g;
-  explicit OpCmd(const LModel& m) : g(*gen_op(m.s)) {}
+  explicit GenCommand(const Model& m) : g(*gen_op(m.s)) {}
+  void checkPreconditions(const Model& m) const override { RC_PRE(expressible(m.s, g)); }
+  void apply(Model& m) const override { m.s = step<Concrete, kN>(m.s, g.op, g.args).next; }
+  void show(std::ostream& os) const override { os << describe(g); }
+};
 
-  void checkPreconditions(const LModel& m) const override { RC_PRE(expressible(m.s, g)); }
-  void apply(LModel& m) const override { m.s = step<Concrete, kN>(m.s, g.op, g.args).next; }
+struct OpCmd : GenCommand<LModel, LSut> {
+  using GenCommand::GenCommand;
   void run(const LModel& m, LSut& sut) const override {
     sut.trace.emplace_back(g.op, g.args);
     auto st = step<Concrete, kN>(m.s, g.op, g.args);
@@ -78,7 +86,6 @@ struct OpCmd : rc::state::Command<LModel, LSut> {
       RC_FAIL(msg);
     }
   }
-  void show(std::ostream& os) const override { os << describe(g); }
 };
 
 inline std::string describe(const GenOp& g) {
