@@ -55,7 +55,8 @@ std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long ma
   std::vector<AuditEntry> out;
   int done = 0;
   for (int c : checks) {
-    AuditEntry e{c};
+    AuditEntry e;
+    e.check = c;
     RemoveCheck removed(c);
     std::set<std::string> breaks, unknown;
     for (const auto& [op, name] : ops) {
