@@ -62,7 +62,9 @@ inline std::vector<Finding> hunt(const HuntOptions& opt) {
   hana::for_each(kProperties, [&](auto t) {
     using P = typename decltype(t)::type;
     if (!opt.property.empty() && opt.property != P::id) return;
-    Finding f{std::string(P::id), std::string(P::statement)};
+    Finding f;
+    f.property = std::string(P::id);
+    f.statement = std::string(P::statement);
     hunt_detail::target() = f.property;
     last_failure().reset();
     // RapidCheck's own report goes to a buffer; the finding is printed as a scenario.
