@@ -173,7 +173,6 @@ class Parser {
 
   void parse_cred(const std::vector<std::string>& w, std::size_t from, Line& l) {
     auto& c = l.args.cred;
-    bool gid_seen = false;
     std::vector<std::int64_t> groups;
     for (std::size_t i = from; i < w.size(); ++i) {
       auto [k, v] = kv(w[i]);
@@ -184,8 +183,8 @@ class Parser {
       else if (k == "euid") c.cr_uid = number(v, "a uid");
       else if (k == "ruid") c.cr_ruid = number(v, "a uid");
       else if (k == "svuid") c.cr_svuid = number(v, "a uid");
-      else if (k == "gid") { c.cr_groups[0] = c.cr_rgid = c.cr_svgid = number(v, "a gid"); gid_seen = true; }
-      else if (k == "egid") { c.cr_groups[0] = number(v, "a gid"); gid_seen = true; }
+      else if (k == "gid") { c.cr_groups[0] = c.cr_rgid = c.cr_svgid = number(v, "a gid"); }
+      else if (k == "egid") { c.cr_groups[0] = number(v, "a gid"); }
       else if (k == "rgid") c.cr_rgid = number(v, "a gid");
       else if (k == "svgid") c.cr_svgid = number(v, "a gid");
       else if (k == "groups") {
@@ -195,7 +194,6 @@ class Parser {
       } else if (k == "jail") c.cr_prison = number(v, "a prison id");
       else fail(fmt::format("unknown spawn attribute `{}` (uid, euid, ruid, svuid, gid, egid, rgid, svgid, groups, jail, sugid, kernel)", k));
     }
-    (void)gid_seen;
     c.cr_ngroups = 1 + static_cast<std::int64_t>(groups.size());
     for (std::size_t i = 0; i < groups.size(); ++i) c.cr_groups[i + 1] = groups[i];
     for (std::size_t i = groups.size() + 1; i < NGROUPS; ++i) c.cr_groups[i] = c.cr_groups[0];

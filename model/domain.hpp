@@ -114,8 +114,6 @@ struct Concrete {
 
   static constexpr Bool observe(const CheckInfo& c, Bool fires);  // defined in check.hpp
 
-  // Concrete values are decided: usable by tools that report (explain, run).
-  static constexpr bool known(Bool b) { return b; }
 };
 
 }  // namespace ptm

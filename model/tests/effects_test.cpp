@@ -125,9 +125,7 @@ TEST(Detach, GivesTheProcessBackToItsLiveOriginalParent) {
   int p = m.spawn();
   int c = m.fork(p);
   int d = m.spawn();
-  m.pt(d, PT_ATTACH, c);
-  m.takesig(c);
-  m.wait(d, c);
+  m.attach_stopped(d, c);
   ASSERT_TRUE(is_ok(m.pt(d, PT_DETACH, c)));
   EXPECT_EQ(m.proc(c).p_pptr, p);
   EXPECT_FALSE(m.proc(c).P_TRACED);
@@ -141,9 +139,7 @@ TEST(Detach, ToInitWhenTheOriginalParentIsGone) {
   int p = m.spawn();
   int c = m.fork(p);
   int d = m.spawn();
-  m.pt(d, PT_ATTACH, c);
-  m.takesig(c);
-  m.wait(d, c);
+  m.attach_stopped(d, c);
   m.op(OP_EXIT, p);
   m.wait(SLOT_INIT, p);  // p is reaped: its pid is free
   ASSERT_TRUE(is_ok(m.pt(d, PT_DETACH, c)));
@@ -158,9 +154,7 @@ TEST(Detach, ToWhateverProcessNowHasTheOriginalParentsPid) {
   int c = m.fork(p);
   int d = m.spawn();
   const auto ppid = m.pid(p);
-  m.pt(d, PT_ATTACH, c);
-  m.takesig(c);
-  m.wait(d, c);
+  m.attach_stopped(d, c);
   m.op(OP_EXIT, p);
   m.wait(SLOT_INIT, p);
   int x = NOPROC;
@@ -204,9 +198,7 @@ TEST(Wait, HandsATracedZombieBackToItsOriginalParentAndReportsItTwice) {
   int p = m.spawn();
   int c = m.fork(p);
   int d = m.spawn();
-  m.pt(d, PT_ATTACH, c);
-  m.takesig(c);
-  m.wait(d, c);
+  m.attach_stopped(d, c);
   m.pt(d, PT_CONTINUE, c);
   m.takesig(c);
   m.op(OP_EXIT, c, [](Args<Concrete>& a) { a.value = 7; });

@@ -123,9 +123,7 @@ TEST(Properties, ExitReportedOnceFailsOnTheHandBackToTheOriginalParent) {
   int p = m.spawn();
   int c = m.fork(p);
   int d = m.spawn();
-  m.pt(d, PT_ATTACH, c);
-  m.takesig(c);
-  m.wait(d, c);
+  m.attach_stopped(d, c);
   m.pt(d, PT_CONTINUE, c);
   m.takesig(c);
   m.op(OP_EXIT, c);
@@ -141,9 +139,7 @@ TEST(Properties, DetachRestoresFailsWhenTheParentsPidWasReused) {
   int c = m.fork(p);
   int d = m.spawn();
   const auto ppid = m.pid(p);
-  m.pt(d, PT_ATTACH, c);
-  m.takesig(c);
-  m.wait(d, c);
+  m.attach_stopped(d, c);
   m.op(OP_EXIT, p);
   m.wait(SLOT_INIT, p);
   for (int i = 0; i < 18; ++i) {

@@ -99,6 +99,14 @@ struct Sim {
     return op(k, SLOT_INIT, [&](Args<D>& a) { a.pid = target; });
   }
 
+  // `tracer` attaches `target`, which takes the SIGSTOP and is waited for:
+  // traced, stopped, waited for.
+  constexpr void attach_stopped(int tracer, int target) {
+    pt(tracer, PT_ATTACH, target);
+    takesig(target);
+    wait(tracer, target);
+  }
+
   // P forks C; C asks to be traced; C stops for SIGSTOP; P waits for the stop.
   // Returns C: traced by P, stopped and waited for.
   constexpr int traced_stopped_child(int parent) {
