@@ -122,7 +122,11 @@ void explain_step(const StepRecord& rec, std::ostream& out) {
   if (l.op.kind == OP_PTRACE) target = l.op.req == PT_TRACE_ME ? static_cast<int>(rec.args.actor) : static_cast<int>(pfind<C, kRunProcs>(s, rec.args.pt.pid));
   if (l.op.kind == OP_KILL) target = static_cast<int>(pfind<C, kRunProcs>(s, rec.args.pid));
   Ctx x{s, rec, static_cast<int>(rec.args.actor), target};
-  auto [log, st] = record_step<kRunProcs>(s, l.op, rec.args);
+  auto [log, st] = with_procs(rec.procs, [&](auto n) {
+    constexpr int N = decltype(n)::value;
+    auto [lg, r] = record_step<N>(narrow<N>(s), l.op, rec.args);
+    return std::pair{lg, r.out};
+  });
   out << fmt::format("{}:{}  {}\n", "line", l.line, l.text.substr(0, l.text.find("->")));
   if (log.empty()) out << "  no check applies to this operation\n";
   for (const auto& e : log) {
@@ -132,7 +136,7 @@ void explain_step(const StepRecord& rec, std::ostream& out) {
     out << fmt::format("  {:<3} {:<22} {:<15} {}{}\n", e.fired ? "YES" : "no", c.id, where, c.comment,
                        f.empty() ? "" : fmt::format("\n      {}", f));
   }
-  const auto& o = st.out;
+  const auto& o = st;
   if (o.check != NO_CHECK) {
     const CheckInfo& c = kChecks[o.check];
     out << fmt::format("  => {}, decided by {} ({}{})\n", outcome_text(o), c.id,

@@ -20,11 +20,12 @@ struct Named {
   bool gone = false;
 };
 
+template <int N>
 class Run {
  public:
   Run(const Scenario& sc, std::ostream& out, const RunOptions& opt)
-      : sc_(sc), out_(out), opt_(opt), k_(kRunProcs, pid_max<kRunProcs>) {
-    s_ = initial_state<C, kRunProcs>();
+      : sc_(sc), out_(out), opt_(opt), k_(N, pid_max<N>) {
+    s_ = initial_state<C, N>();
     names_["proc0"] = {SLOT_PROC0, 0};
     names_["init"] = {SLOT_INIT, 1};
   }
@@ -182,17 +183,19 @@ class Run {
       else
         a.pid = t.pid;
     }
-    rec.pre = s_;
+    const State<C, N> pre = s_;
+    rec.procs = N;
+    rec.pre = widen<N>(pre);
     rec.args = a;
-    for (int i = 0; i < kRunProcs; ++i) rec.names.push_back(s_.procs[i].p_state == PRS_FREE ? "" : slot_name(i));
-    auto st = step_or_fault<kRunProcs>(s_, l.op, a);
+    for (int i = 0; i < N; ++i) rec.names.push_back(s_.procs[i].p_state == PRS_FREE ? "" : slot_name(i));
+    auto st = step_or_fault<N>(s_, l.op, a);
     rec.out = st.out;
-    rec.post = st.next;
+    rec.post = widen<N>(st.next);
     s_ = st.next;
-    if (!opt_.model_only && !divergence_line_) lockstep(l, a, rec);
+    if (!opt_.model_only && !divergence_line_) lockstep(l, a, rec.out);
     // Bind the name of a new process; mark reaped ones gone.
     if (!l.bind.empty() && st.out.kind == K_OK) {
-      for (int i = 0; i < kRunProcs; ++i)
+      for (int i = 0; i < N; ++i)
         if (s_.procs[i].p_state == PRS_NORMAL && s_.procs[i].p_pid == st.out.retval) names_[l.bind] = {i, st.out.retval};
     } else if (!l.bind.empty()) {
       names_[l.bind] = {NOPROC, -1, true};
@@ -200,8 +203,8 @@ class Run {
     for (auto& [k, v] : names_)
       if (!v.gone && (s_.procs[v.slot].p_state == PRS_FREE || s_.procs[v.slot].p_pid != v.pid)) v.gone = true;
 
-    StepCtx<C, kRunProcs> ctx{rec.pre, l.op, a, rec.out, rec.post};
-    for_each_property<C, kRunProcs>(ctx, [&](std::string_view id, std::string_view, bool holds) {
+    StepCtx<C, N> ctx{pre, l.op, a, rec.out, s_};
+    for_each_property<C, N>(ctx, [&](std::string_view id, std::string_view, bool holds) {
       if (!holds) rec.violated.emplace_back(id);
     });
 
@@ -223,7 +226,7 @@ class Run {
       if (rec.out.check != NO_CHECK) out_ << "   [" << check_text(static_cast<int>(rec.out.check)) << "]";
       if (rec.out.kind == K_HANG) {
         std::vector<std::string> cyc;
-        for (int q : ancestor_cycle<kRunProcs>(rec.pre, static_cast<int>(rec.pre.procs[a.actor].p_pptr)))
+        for (int q : ancestor_cycle<N>(pre, static_cast<int>(pre.procs[a.actor].p_pptr)))
           if (q != NOPROC) cyc.push_back(slot_name(q));
         out_ << fmt::format("\n        the p_pptr walk from {} cycles for ever through {}", slot_name(a.actor),
                             fmt::join(cyc, " -> "));
@@ -241,7 +244,8 @@ class Run {
   StepRecord expect_state(const Line& l) {
     StepRecord rec;
     rec.line = &l;
-    rec.pre = rec.post = s_;
+    rec.procs = N;
+    rec.pre = rec.post = widen<N>(s_);
     const Named& n = names_.at(l.actor);
     const bool gone = n.gone;
     const Proc<C> p = gone ? empty_proc<C>() : s_.procs[n.slot];
@@ -291,12 +295,12 @@ class Run {
 
   // The same step on the reference implementation: the first disagreement in
   // outcome or abstract state is reported, and the impl is not run further.
-  void lockstep(const Line& l, const Args<C>& a, const StepRecord& rec) {
+  void lockstep(const Line& l, const Args<C>& a, const Outcome<C>& out) {
     auto io = impl::apply(k_, l.op, a);
     std::string why;
     std::vector<std::string> diffs;
-    if (!impl::same_outcome(l.op, rec.out, io, &why)) diffs.push_back("outcome: " + why);
-    for (auto& d : impl::differences<kRunProcs>(rec.post, impl::abstract<kRunProcs>(k_, rec.post)))
+    if (!impl::same_outcome(l.op, out, io, &why)) diffs.push_back("outcome: " + why);
+    for (auto& d : impl::differences<N>(s_, impl::abstract<N>(k_, s_)))
       diffs.push_back("state " + d);
     if (diffs.empty()) return;
     divergence_line_ = l.line;
@@ -309,7 +313,7 @@ class Run {
   RunOptions opt_;
   impl::Kernel k_;
   int divergence_line_ = 0;
-  RunState s_;
+  State<C, N> s_;
   std::map<std::string, Named> names_;
 };
 
@@ -333,7 +337,7 @@ std::string check_text(int check) {
 }
 
 RunResult run_scenario(const Scenario& sc, std::ostream& out, const RunOptions& opt) {
-  return Run(sc, out, opt).go();
+  return with_procs(sc.procs, [&](auto n) { return Run<decltype(n)::value>(sc, out, opt).go(); });
 }
 
 }  // namespace ptm::scn

@@ -67,6 +67,7 @@ class Parser {
   Scenario run(const std::string& text) {
     Scenario sc;
     sc.file = file_;
+    bool saw_procs = false;
     std::istringstream in(text);
     std::string raw;
     while (std::getline(in, raw)) {
@@ -83,6 +84,15 @@ class Parser {
       auto words = split(body);
       if (words.empty()) {
         if (!split(expect).empty()) fail("an expectation `-> ...` needs an operation before it");
+        continue;
+      }
+      if (words[0] == "procs") {
+        if (!sc.lines.empty() || saw_procs) fail("`procs N` comes once, before the first operation");
+        if (words.size() != 2 || !split(expect).empty()) fail("expected `procs N` (the size of the process table)");
+        const std::int64_t n = number(words[1], "a table size");
+        if (n < kMinProcs || n > kMaxProcs) fail(fmt::format("procs {}: expected {}..{}", n, kMinProcs, kMaxProcs));
+        sc.procs = static_cast<int>(n);
+        saw_procs = true;
         continue;
       }
       Line l;
@@ -136,7 +146,7 @@ class Parser {
     for (char c : s)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
     return !kErrnos.count(s) && !signal_by_name(s) && !kRequests.count(s) && !kActorOps.count(s) &&
-           s != "sysctl" && s != "spawn" && s != "expect" && s != "any" && s != "swapout" && s != "swapin" &&
+           s != "sysctl" && s != "spawn" && s != "expect" && s != "procs" && s != "any" && s != "swapout" && s != "swapin" &&
            s != "swapin-begin" && s != "ok" && s != "hang" && s != "fault" && s != "blocked";
   }
   void define(const std::string& name) {

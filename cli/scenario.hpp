@@ -48,8 +48,14 @@ struct Line {
   std::vector<Fact> facts;  // EXPECT_STATE
 };
 
+// The process table a scenario runs on: `procs N` (first line, 2..8) gives N
+// slots (proc0, init and N-2 more) and pids 0..3N-1; without it, 8.
+inline constexpr int kMinProcs = 2;
+inline constexpr int kMaxProcs = 8;
+
 struct Scenario {
   std::string file;
+  int procs = kMaxProcs;
   std::vector<Line> lines;
 };
 

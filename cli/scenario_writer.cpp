@@ -22,10 +22,11 @@ const char* sysctl_name(Sysctl k) {
 std::string sig_text(std::int64_t sig) { return signal_name(sig); }
 std::string hex(std::int64_t v) { return v >= 0 ? fmt::format("{:#x}", v) : fmt::format("{}", v); }
 
+template <int N>
 class Writer {
  public:
   explicit Writer(const WriteOptions& opt) : opt_(opt) {
-    s_ = initial_state<C, kRunProcs>();
+    s_ = initial_state<C, N>();
     name_[SLOT_PROC0] = "proc0";
     name_[SLOT_INIT] = "init";
   }
@@ -36,6 +37,7 @@ class Writer {
       std::istringstream h(opt_.header);
       for (std::string line; std::getline(h, line);) out << "# " << line << "\n";
     }
+    if (N != kRunProcs) out << "procs " << N << "\n";
     for (const auto& [op, args] : trace) out << line(op, args) << "\n";
     return out.str();
   }
@@ -49,7 +51,7 @@ class Writer {
   }
   // A pid argument: the name of the process that has it now, else the number.
   std::string pid_text(std::int64_t pid) const {
-    for (int i = 0; i < kRunProcs; ++i)
+    for (int i = 0; i < N; ++i)
       if (s_.procs[i].p_state != PRS_FREE && s_.procs[i].p_pid == pid && name_.count(i)) return name_.at(i);
     return fmt::format("pid={}", pid);
   }
@@ -121,21 +123,21 @@ class Writer {
       case OP_SWAPIN: text = "swapin " + who(static_cast<int>(a.pid)); break;
       case OP_COUNT: break;
     }
-    const State<C, kRunProcs> pre = s_;
-    auto st = step_or_fault<kRunProcs>(s_, op, a);
+    const State<C, N> pre = s_;
+    auto st = step_or_fault<N>(s_, op, a);
     s_ = st.next;
     // Name the new process, and forget the slots of reaped ones.
     if (!bind.empty() && st.out.kind == K_OK)
-      for (int i = 0; i < kRunProcs; ++i)
+      for (int i = 0; i < N; ++i)
         if (s_.procs[i].p_state == PRS_NORMAL && s_.procs[i].p_pid == st.out.retval) name_[i] = bind;
     std::vector<std::string> expect;
     if (opt_.expectations) expect.push_back(outcome(op, st.out, pre));
-    for (int i = 2; i < kRunProcs; ++i)
+    for (int i = 2; i < N; ++i)
       if (s_.procs[i].p_state == PRS_FREE) name_.erase(i);
     if (opt_.violations) {
       std::vector<std::string> broken;
-      StepCtx<C, kRunProcs> c{pre, op, a, st.out, s_};
-      for_each_property<C, kRunProcs>(c, [&](std::string_view id, auto, bool h) {
+      StepCtx<C, N> c{pre, op, a, st.out, s_};
+      for_each_property<C, N>(c, [&](std::string_view id, auto, bool h) {
         if (!h) broken.emplace_back(id);
       });
       if (!broken.empty()) expect.push_back("violates " + fmt::format("{}", fmt::join(broken, " ")));
@@ -144,7 +146,7 @@ class Writer {
     return text;
   }
 
-  std::string outcome(const Op& op, const Outcome<C>& o, const State<C, kRunProcs>& pre) const {
+  std::string outcome(const Op& op, const Outcome<C>& o, const State<C, N>& pre) const {
     switch (o.kind) {
       case K_ERR: return errno_name(o.error);
       case K_HANG: return "hang";
@@ -154,7 +156,7 @@ class Writer {
     }
     if (op.kind == OP_WAIT && o.retval != 0) {
       std::string child;
-      for (int i = 0; i < kRunProcs; ++i)
+      for (int i = 0; i < N; ++i)
         if (pre.procs[i].p_state != PRS_FREE && pre.procs[i].p_pid == o.retval && name_.count(i)) child = name_.at(i);
       const auto st = o.status;
       std::string what = (st & 0177) == 0177 ? fmt::format("stopped {}", sig_text(st >> 8))
@@ -166,13 +168,15 @@ class Writer {
   }
 
   WriteOptions opt_;
-  State<C, kRunProcs> s_;
+  State<C, N> s_;
   std::map<int, std::string> name_;
   int made_ = 0;
 };
 
 }  // namespace
 
-std::string write_scenario(const Trace& trace, const WriteOptions& opt) { return Writer(opt).go(trace); }
+std::string write_scenario(const Trace& trace, const WriteOptions& opt) {
+  return with_procs(opt.procs, [&](auto n) { return Writer<decltype(n)::value>(opt).go(trace); });
+}
 
 }  // namespace ptm::scn

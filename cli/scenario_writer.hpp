@@ -18,6 +18,7 @@ struct WriteOptions {
   std::string header;            // comment lines at the top (without '#')
   bool expectations = true;      // `-> outcome` on every operation
   bool violations = true;        // `violates PROP...` where a property fails
+  int procs = kRunProcs;         // the table the trace ran on (a `procs N` line unless 8)
 };
 
 // Throws std::invalid_argument for an operation no scenario line can express

@@ -309,13 +309,19 @@ std::vector<std::string> differences(const State<C, N>& m, const State<C, N>& i)
 }
 
 // The table sizes used by the runner, the tests and the property tests.
+template State<C, 2> abstract<2>(const Kernel&, const State<C, 2>&);
+template State<C, 3> abstract<3>(const Kernel&, const State<C, 3>&);
 template State<C, 4> abstract<4>(const Kernel&, const State<C, 4>&);
 template State<C, 5> abstract<5>(const Kernel&, const State<C, 5>&);
 template State<C, 6> abstract<6>(const Kernel&, const State<C, 6>&);
+template State<C, 7> abstract<7>(const Kernel&, const State<C, 7>&);
 template State<C, 8> abstract<8>(const Kernel&, const State<C, 8>&);
+template std::vector<std::string> differences<2>(const State<C, 2>&, const State<C, 2>&);
+template std::vector<std::string> differences<3>(const State<C, 3>&, const State<C, 3>&);
 template std::vector<std::string> differences<4>(const State<C, 4>&, const State<C, 4>&);
 template std::vector<std::string> differences<5>(const State<C, 5>&, const State<C, 5>&);
 template std::vector<std::string> differences<6>(const State<C, 6>&, const State<C, 6>&);
+template std::vector<std::string> differences<7>(const State<C, 7>&, const State<C, 7>&);
 template std::vector<std::string> differences<8>(const State<C, 8>&, const State<C, 8>&);
 
 }  // namespace impl
