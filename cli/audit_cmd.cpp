@@ -59,7 +59,8 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
       RemoveCheck removed(e.check);  // the witness is a run of the mutant
       std::string sc = scn::write_scenario(
           it->second, {.header = fmt::format("Witness: without {} ({}), {} fails.\nReplay: ptmodel run --without {} FILE",
-                                             c.id, where, p, c.id)});
+                                             c.id, where, p, c.id),
+                       .procs = procs});
       je["witnesses"][p] = sc;
       if (!json)
         fmt::print("  witness for {} ({} steps; `ptmodel run --without {} FILE` replays it):\n{}", p,

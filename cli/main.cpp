@@ -12,6 +12,8 @@
 
 #include "cli/audit_cmd.hpp"
 #include "cli/explain.hpp"
+#include "cli/explore_cmd.hpp"
+#include "cli/oracle_cmd.hpp"
 #include "cli/run.hpp"
 #include "cli/verify_cmd.hpp"
 #include "model/properties.hpp"
@@ -161,6 +163,31 @@ int main(int argc, char** argv) {
   verify->add_option("--smt2", vopt.smt2_dir, "write every obligation to DIR as SMT-LIB2 (unsat = proved)");
   verify->add_option("-o,--out", vout, "write each reachable violation to DIR/<PROPERTY>.scn");
   verify->add_flag("--json", vjson, "the report as JSON");
+  auto* explore = app.add_subcommand("explore", "Visit every reachable state of a small process table; per property, violated (with a shortest scenario) or not");
+  ptm::explore::Options xopt;
+  int xprocs = 3;
+  std::string xsem = "seed", xout, xreduction = "full";
+  bool xjson = false;
+  explore->add_option("--procs", xprocs, "processes in the table, proc0 and init included (2..5)");
+  explore->add_option("--semantics", xsem, "the semantics to explore (only `seed` exists so far)");
+  explore->add_option("--max-states", xopt.max_states, "stop (partial result) after storing this many states")->check(CLI::PositiveNumber);
+  explore->add_option("--max-memory", xopt.max_memory_gib, "stop (partial result) when the visited set reaches this many GiB")->check(CLI::PositiveNumber);
+  explore->add_option("--max-depth", xopt.max_depth, "stop (partial result) after this many steps from boot")->check(CLI::NonNegativeNumber);
+  explore->add_option("--threads", xopt.threads, "worker threads (the result does not depend on it)")->check(CLI::Range(1, 64));
+  explore->add_option("--reduction", xreduction, "symmetry reduction: full (default) or none")->check(CLI::IsMember({"full", "none"}));
+  explore->add_option("-o,--out", xout, "write each violation's shortest scenario to DIR/<PROPERTY>.scn");
+  explore->add_flag("--json", xjson, "the report as JSON");
+  auto* oracle = app.add_subcommand("oracle", "Generate test cases: the shortest scenario for every check, outcome kind and effect branch, with expected results (scenario files, JSON or ATF-C)");
+  ptm::oracle::Options oopt;
+  std::string osem = "seed", oformat = "scenario", oout;
+  bool ojson = false;
+  oracle->add_option("--semantics", osem, "the semantics whose results are expected (only `seed` exists so far)");
+  oracle->add_option("--format", oformat, "scenario (default), json or atf-c")->check(CLI::IsMember({"scenario", "json", "atf-c"}));
+  oracle->add_option("-o,--out", oout, "write the cases (and COVERAGE.md) to DIR; without it, print them");
+  oracle->add_option("--procs", oopt.procs, "processes in the table, proc0 and init included (2..5)");
+  oracle->add_option("--max-depth", oopt.max_depth, "how many steps from boot the search goes")->check(CLI::Range(1, 60));
+  oracle->add_option("--max-states", oopt.max_states, "the search's state budget")->check(CLI::PositiveNumber);
+  oracle->add_flag("--json", ojson, "with -o: the summary as JSON");
   auto* hunt = app.add_subcommand("hunt", "Search random sequences for ones that break each property; print each shrunk, as a scenario");
   ptm::props::HuntOptions hopt;
   std::string semantics = "seed", hunt_out;
@@ -190,6 +217,11 @@ int main(int argc, char** argv) {
     }
     if (*explain) return cmd_explain(explain_spec);
     if (*audit) return ptm::cli::audit_command(aprocs, adepth, achecks, ajson);
+    if (*oracle) return ptm::cli::oracle_command(oopt, osem, oformat, oout, ojson);
+    if (*explore) {
+      xopt.reduction = xreduction == "none" ? ptm::explore::Reduction::none : ptm::explore::Reduction::full;
+      return ptm::cli::explore_command(xprocs, xopt, xsem, xjson, xout);
+    }
     if (*verify) return ptm::cli::verify_command(vopt, vsem, vjson, vout);
     if (*props) return cmd_properties();
     if (*hunt) return cmd_hunt(semantics, hopt, hunt_out);

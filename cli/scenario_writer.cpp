@@ -175,6 +175,27 @@ class Writer {
 
 }  // namespace
 
+Witness write_witness(const Trace& trace, const std::string& property, const WriteOptions& opt) {
+  Witness w;
+  try {
+    w.scenario = write_scenario(trace, opt);
+  } catch (const std::exception& e) {
+    w.note = fmt::format("cannot be written as a scenario: {}", e.what());
+    return w;
+  }
+  std::ostringstream rep;
+  auto sc = parse(property + ".scn", w.scenario);
+  auto r = run_scenario(sc, rep, {.quiet = true});
+  bool shows = !r.steps.empty();
+  if (shows) {
+    const auto& last = r.steps.back().violated;
+    shows = std::find(last.begin(), last.end(), property) != last.end();
+  }
+  w.replays = r.failures == 0 && shows;
+  if (!w.replays) w.note = rep.str();
+  return w;
+}
+
 std::string write_scenario(const Trace& trace, const WriteOptions& opt) {
   return with_procs(opt.procs, [&](auto n) { return Writer<decltype(n)::value>(opt).go(trace); });
 }

@@ -25,4 +25,14 @@ struct WriteOptions {
 // (a caller or swap target that does not exist at that point).
 std::string write_scenario(const Trace& trace, const WriteOptions& opt = {});
 
+// A counterexample as the tool prints it: the scenario, and whether it replays
+// (meets its expectations on model and impl, and its last step violates
+// `property`); `note` says why not.
+struct Witness {
+  std::string scenario;
+  bool replays = false;
+  std::string note;
+};
+Witness write_witness(const Trace& trace, const std::string& property, const WriteOptions& opt);
+
 }  // namespace ptm::scn

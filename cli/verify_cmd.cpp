@@ -16,33 +16,13 @@ namespace ptm::cli {
 
 namespace {
 
-struct Witness {
-  std::string scenario;
-  bool replays = false;  // meets its expectations on model and impl, and shows the violation
-  std::string note;
-};
+using scn::Witness;
 
-Witness write_witness(const proofs::PropertyVerdict& v) {
-  Witness w;
-  try {
-    w.scenario = scn::write_scenario(*v.witness, {.header = fmt::format(
-                                                      "Found by `ptmodel verify` (shortest within its search).\n{}: {}.",
-                                                      v.id, v.statement)});
-  } catch (const std::exception& e) {
-    w.note = fmt::format("cannot be written as a scenario: {}", e.what());
-    return w;
-  }
-  std::ostringstream rep;
-  auto sc = scn::parse(v.id + ".scn", w.scenario);
-  auto r = scn::run_scenario(sc, rep, {.quiet = true});
-  bool shows = !r.steps.empty();
-  if (shows) {
-    const auto& last = r.steps.back().violated;
-    shows = std::find(last.begin(), last.end(), v.id) != last.end();
-  }
-  w.replays = r.failures == 0 && shows;
-  if (!w.replays) w.note = rep.str();
-  return w;
+Witness write_witness(const proofs::PropertyVerdict& v, int procs) {
+  return scn::write_witness(*v.witness, v.id,
+                            {.header = fmt::format("Found by `ptmodel verify` (shortest within its search).\n{}: {}.",
+                                                   v.id, v.statement),
+                             .procs = procs});
 }
 
 std::string verdict_of(const proofs::PropertyVerdict& v) {
@@ -76,7 +56,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
 
   std::vector<Witness> witnesses(rep.verdicts.size());
   for (std::size_t i = 0; i < rep.verdicts.size(); ++i)
-    if (rep.verdicts[i].witness) witnesses[i] = write_witness(rep.verdicts[i]);
+    if (rep.verdicts[i].witness) witnesses[i] = write_witness(rep.verdicts[i], opt.procs);
   if (!outdir.empty()) {
     std::filesystem::create_directories(outdir);
     for (std::size_t i = 0; i < rep.verdicts.size(); ++i)

@@ -55,4 +55,19 @@ inline std::vector<int> applicable_checks(const Op& op) {
   return out;
 }
 
+// Checks that apply to a request but cannot decide it, and why (checks that
+// cannot fire at all say so in the table: kChecks[c].reachable). nullptr: it can.
+inline const char* cannot_decide(const Op& op, int check) {
+  if (op.kind != OP_PTRACE || op.req != PT_TRACE_ME) return nullptr;
+  switch (check) {
+    case C_CANSEE_PRISON: return "the target is the caller: same prison";
+    case C_CANSEE_UIDS: return "the target is the caller: same real uid";
+    case C_CANSEE_GIDS: return "the target is the caller: its own groups";
+    case C_CANDEBUG_CRED:
+    case C_CANDEBUG_INIT_SECURE:
+    case C_CANDEBUG_INEXEC: return "p_candebug returns 0 for the caller itself first";
+    default: return nullptr;
+  }
+}
+
 }  // namespace ptm

@@ -13,84 +13,14 @@
 #include <unordered_set>
 #include <vector>
 
+#include "explore/alphabet.hpp"
 #include "model/properties.hpp"
 
 namespace ptm::proofs {
 
 using C = Concrete;
 using Trace = std::vector<std::pair<Op, Args<C>>>;
-
-// The operations tried in a state: every request from every process that can
-// run at every process (and a pid never used), resuming requests with data 0
-// and an invalid signal; fork, exit (both ways), wait (any, with and without
-// WNOHANG/WUNTRACED), kill with SIGSTOP/SIGKILL/SIGCONT, takesig, exec (both
-// steps), getppid; spawn (uid 1001); swap out and start a swap-in.
-template <int N>
-std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s) {
-  std::vector<std::pair<Op, Args<C>>> out;
-  std::vector<std::int64_t> pids;
-  for (int i = 0; i < N; ++i)
-    if (s.procs[i].p_state != PRS_FREE) pids.push_back(s.procs[i].p_pid);
-  pids.push_back(pid_max<N> - 1 == s.lastpid ? 2 : pid_max<N> - 1);  // maybe unused
-  auto add = [&](Op op, Args<C> a) { out.emplace_back(op, a); };
-  for (int act = 1; act < N; ++act) {
-    const auto& p = s.procs[act];
-    if (p.p_state != PRS_NORMAL) continue;
-    Args<C> a = default_args<C>();
-    a.actor = act;
-    const bool runs = can_run<C, N>(s, act);
-    const bool takes = !P_SHOULDSTOP<C>(p) && !p.P_WEXIT && !p.P_INEXEC;
-    if (takes) add(Op{OP_TAKESIG}, a);
-    if (p.P_WEXIT) add(Op{OP_EXIT_END}, a);
-    if (p.P_INEXEC) add(Op{OP_EXEC_END}, a);
-    if (!runs) continue;
-    for (Req r : kAllRequests) {
-      for (std::int64_t pid : pids) {
-        if (r == PT_TRACE_ME && pid != pids.front()) continue;
-        Args<C> b = a;
-        b.pt.pid = pid;
-        b.pt.addr = is_resume_req(r) ? 1 : VA_DATA;
-        b.pt.piod_op = PIOD_READ_D;
-        b.pt.piod_offs = b.pt.piod_addr = VA_DATA;
-        b.pt.piod_len = SIZEOF_INT;
-        add(Op{OP_PTRACE, r}, b);
-        if (is_resume_req(r)) {
-          b.pt.data = _SIG_MAXSIG + 1;
-          add(Op{OP_PTRACE, r}, b);
-        }
-      }
-    }
-    add(Op{OP_FORK}, a);
-    add(Op{OP_EXIT}, a);
-    add(Op{OP_EXIT_BEGIN}, a);
-    add(Op{OP_EXEC_BEGIN}, a);
-    for (std::int64_t opt : {std::int64_t{0}, std::int64_t{BSD_WNOHANG}, std::int64_t{BSD_WUNTRACED}}) {
-      Args<C> b = a;
-      b.pid = -1;
-      b.options = opt;
-      add(Op{OP_WAIT}, b);
-    }
-    for (std::int64_t pid : pids)
-      for (std::int64_t sig : {std::int64_t{BSD_SIGSTOP}, std::int64_t{BSD_SIGKILL}, std::int64_t{BSD_SIGCONT}}) {
-        Args<C> b = a;
-        b.pid = pid;
-        b.sig = sig;
-        if (pid > 0) add(Op{OP_KILL}, b);
-      }
-  }
-  Args<C> sp = default_args<C>();
-  sp.cred.cr_uid = sp.cred.cr_ruid = sp.cred.cr_svuid = 1001;
-  sp.cred.cr_groups = {1001, 1001, 1001};
-  sp.cred.cr_rgid = sp.cred.cr_svgid = 1001;
-  add(Op{OP_SPAWN}, sp);
-  for (int i = 2; i < N; ++i) {
-    if (s.procs[i].p_state != PRS_NORMAL) continue;
-    Args<C> b = default_args<C>();
-    b.pid = i;
-    add(Op{s.procs[i].PS_INMEM ? OP_SWAPOUT : OP_SWAPIN_BEGIN}, b);
-  }
-  return out;
-}
+using explore::alphabet;
 
 // A 64-bit digest of a state, for the visited set (every field, mixed).
 template <class T>

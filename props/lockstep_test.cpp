@@ -26,23 +26,13 @@ int main() {
   bool agree = props::check_lockstep(std::cout);
   const auto& cov = props::coverage();
   const long random_steps = cov.steps;
-  // Checks that apply to a request but cannot fire for it, and why. (Checks that
-  // cannot fire at all say so in the model's table: kChecks[c].reachable.)
-  const std::map<std::pair<int, int>, const char*> kCannotFireFor = {
-      {{PT_TRACE_ME, C_CANSEE_PRISON}, "the target is the caller: same prison"},
-      {{PT_TRACE_ME, C_CANSEE_UIDS}, "the target is the caller: same real uid"},
-      {{PT_TRACE_ME, C_CANSEE_GIDS}, "the target is the caller: its own groups"},
-      {{PT_TRACE_ME, C_CANDEBUG_CRED}, "p_candebug returns 0 for the caller itself first"},
-      {{PT_TRACE_ME, C_CANDEBUG_INIT_SECURE}, "p_candebug returns 0 for the caller itself first"},
-      {{PT_TRACE_ME, C_CANDEBUG_INEXEC}, "p_candebug returns 0 for the caller itself first"},
-  };
   std::vector<std::string> missing;
   std::vector<std::pair<int, int>> wanted;  // (operation key, check)
   std::map<std::pair<int, int>, std::string> names;
   auto check_op = [&](const Op& op, const std::string& name) {
     for (int c : applicable_checks(op)) {
       if (!kChecks[c].reachable) continue;
-      if (op.kind == OP_PTRACE && kCannotFireFor.count({op.req, c})) continue;
+      if (cannot_decide(op, c)) continue;
       wanted.push_back({props::Coverage::key(op), c});
       names[{props::Coverage::key(op), c}] = fmt::format("{} / {}", name, kChecks[c].id);
     }
