@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "cli/scenario_writer.hpp"
@@ -24,9 +26,13 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
   }
   if (checks.empty()) checks = proofs::ptrace_checks();
   const bool tty = isatty(STDERR_FILENO);
-  auto entries = proofs::audit<4>(checks, depth, 500'000, 10'000, [&](int d, int t) {
-    if (tty) fmt::print(stderr, "\rauditing: {}/{} checks   ", d, t);
-  });
+  std::set<std::string> seed_keeps;
+  auto entries = proofs::audit<4>(
+      checks, depth, 500'000, 10'000,
+      [&](int d, int t) {
+        if (tty) fmt::print(stderr, "\rauditing: {}/{} checks   ", d, t);
+      },
+      &seed_keeps);
   if (tty) fmt::print(stderr, "\r{:40}\r", "");
 
   nlohmann::json j;
@@ -69,12 +75,34 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
     if (!json) fmt::print("\n");
     j["checks"].push_back(je);
   }
+  // The security properties: the seed's verdict, and the audited checks that guard each.
+  static const char* kSecurity[] = {"DEBUG_ALLOWED", "CONTROL_BY_TRACER", "STOPPED_WAITED", "SYSTEM_UNTRACED",
+                                    "TRACER_LIVE", "NO_TRACE_OF_EXITING", "ATTACH_STOPS", "TREE_ACYCLIC"};
+  if (!json) fmt::print("Security properties (the seed, N = 4):\n");
+  for (const char* p : kSecurity) {
+    std::string statement;
+    hana::for_each(kProperties, [&](auto t) {
+      using P = typename decltype(t)::type;
+      if (P::id == p) statement = std::string(P::statement);
+    });
+    std::vector<std::string> guards;
+    for (const auto& e : entries)
+      if (std::find(e.breaks.begin(), e.breaks.end(), p) != e.breaks.end()) guards.push_back(std::string(kChecks[e.check].id));
+    const bool kept = seed_keeps.count(p) > 0;
+    const std::string verdict = kept ? "proved" : "violated (not proved for every operation; `ptmodel verify` gives a witness)";
+    j["security_properties"].push_back({{"id", p}, {"statement", statement}, {"seed", kept ? "proved" : "violated"}, {"guarded_by", guards}});
+    if (!json)
+      fmt::print("  {:<20} {}\n      {}\n      guarded by: {}\n", p, verdict, statement,
+                 guards.empty() ? (kept ? fmt::format("none of the {} audited checks alone (removing any one of them keeps it)", entries.size())
+                                       : std::string("-"))
+                                : fmt::format("{}", fmt::join(guards, ", ")));
+  }
   if (json) {
     j["procs"] = procs;
     j["depth"] = depth;
     std::cout << j.dump(2) << "\n";
   } else {
-    fmt::print("Audit: {} checks; {} guard at least one property, {} are redundant under the current properties.\n",
+    fmt::print("\nAudit: {} checks; {} guard at least one property, {} are redundant under the current properties.\n",
                entries.size(), guarding, entries.size() - guarding);
   }
   return 0;

@@ -115,7 +115,7 @@ std::string facts(int check, const Ctx& x) {
 
 }  // namespace
 
-void explain_step(const StepRecord& rec, std::ostream& out) {
+Explained explain(const StepRecord& rec) {
   const Line& l = *rec.line;
   const RS& s = rec.pre;
   int target = NOPROC;
@@ -127,16 +127,24 @@ void explain_step(const StepRecord& rec, std::ostream& out) {
     auto [lg, r] = record_step<N>(narrow<N>(s), l.op, rec.args);
     return std::pair{lg, r.out};
   });
+  Explained e;
+  e.out = st;
+  for (const auto& entry : log) e.checks.push_back({entry.check, entry.fired, facts(entry.check, x)});
+  return e;
+}
+
+void explain_step(const StepRecord& rec, std::ostream& out) {
+  const Line& l = *rec.line;
+  const Explained e = explain(rec);
   out << fmt::format("{}:{}  {}\n", "line", l.line, l.text.substr(0, l.text.find("->")));
-  if (log.empty()) out << "  no check applies to this operation\n";
-  for (const auto& e : log) {
-    const CheckInfo& c = kChecks[e.check];
-    std::string where = c.seed_first ? fmt::format("seed {}-{}", c.seed_first, c.seed_last) : std::string(c.where);
-    std::string f = facts(e.check, x);
-    out << fmt::format("  {:<3} {:<22} {:<15} {}{}\n", e.fired ? "YES" : "no", c.id, where, c.comment,
-                       f.empty() ? "" : fmt::format("\n      {}", f));
+  if (e.checks.empty()) out << "  no check applies to this operation\n";
+  for (const auto& c : e.checks) {
+    const CheckInfo& info = kChecks[c.check];
+    std::string where = info.seed_first ? fmt::format("seed {}-{}", info.seed_first, info.seed_last) : std::string(info.where);
+    out << fmt::format("  {:<3} {:<22} {:<15} {}{}\n", c.fired ? "YES" : "no", info.id, where, info.comment,
+                       c.facts.empty() ? "" : fmt::format("\n      {}", c.facts));
   }
-  const auto& o = st;
+  const auto& o = e.out;
   if (o.check != NO_CHECK) {
     const CheckInfo& c = kChecks[o.check];
     out << fmt::format("  => {}, decided by {} ({}{})\n", outcome_text(o), c.id,

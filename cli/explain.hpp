@@ -4,10 +4,23 @@
 #pragma once
 
 #include <iosfwd>
+#include <string>
+#include <vector>
 
 #include "cli/run.hpp"
 
 namespace ptm::scn {
+struct Explained {
+  struct Check {
+    int check;
+    bool fired;
+    std::string facts;  // the state it read, in words (may be empty)
+  };
+  std::vector<Check> checks;  // in evaluation order
+  Outcome<Concrete> out{};
+};
+Explained explain(const StepRecord& rec);
+
 // Explains the step recorded in `rec` (a step of run_scenario's result).
 void explain_step(const StepRecord& rec, std::ostream& out);
 }  // namespace ptm::scn

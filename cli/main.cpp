@@ -2,6 +2,7 @@
 // failed, 2 bad input or usage.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "cli/explain.hpp"
 #include "cli/explore_cmd.hpp"
 #include "cli/oracle_cmd.hpp"
+#include "cli/picture.hpp"
 #include "cli/run.hpp"
 #include "cli/verify_cmd.hpp"
 #include "model/properties.hpp"
@@ -43,14 +45,60 @@ std::vector<std::string> collect(const std::vector<std::string>& args) {
   return files;
 }
 
-int cmd_run(const std::vector<std::string>& args, const scn::RunOptions& opt) {
+nlohmann::json outcome_json(const Outcome<Concrete>& o) {
+  const char* kind = o.kind == K_OK ? "ok" : o.kind == K_ERR ? "error" : o.kind == K_HANG ? "hang"
+                   : o.kind == K_FAULT ? "fault" : "blocked";
+  nlohmann::json j = {{"kind", kind}};
+  if (o.kind == K_ERR) j["errno"] = scn::errno_name(o.error);
+  if (o.kind == K_OK) j["retval"] = o.retval;
+  if (o.status) j["status"] = o.status;
+  if (o.check != NO_CHECK) j["check"] = std::string(kChecks[o.check].id);
+  return j;
+}
+
+struct Pictures {
+  std::string dot, svg;
+};
+
+int cmd_run(const std::vector<std::string>& args, const scn::RunOptions& opt_in, bool json, const Pictures& pic) {
   int failed_files = 0, steps = 0;
   auto files = collect(args);
+  if ((!pic.dot.empty() || !pic.svg.empty()) && files.size() != 1)
+    throw scn::InputError("--dot and --svg draw one scenario: give one FILE");
+  scn::RunOptions opt = opt_in;
+  if (json) opt.quiet = true;
+  nlohmann::json j;
+  std::ostringstream sink;
   for (const auto& f : files) {
     auto sc = scn::parse_file(f);
-    auto r = scn::run_scenario(sc, std::cout, opt);
+    auto r = scn::run_scenario(sc, json ? sink : std::cout, opt);
     steps += static_cast<int>(r.steps.size());
     failed_files += r.failures > 0;
+    if (!pic.dot.empty() || !pic.svg.empty()) {
+      const std::string dot = scn::run_to_dot(sc, r);
+      if (!pic.dot.empty()) std::ofstream(pic.dot) << dot;
+      if (!pic.svg.empty()) std::ofstream(pic.svg) << scn::dot_to_svg(dot);
+    }
+    if (json) {
+      nlohmann::json jf = {{"file", f}, {"procs", sc.procs}, {"failures", r.failures}, {"divergence_line", r.divergence}};
+      for (const auto& rec : r.steps) {
+        nlohmann::json js = {{"line", rec.line->line}, {"text", rec.line->text}};
+        if (rec.line->type == scn::Line::OPERATION) {
+          js["outcome"] = outcome_json(rec.out);
+          js["violates"] = rec.violated;
+        }
+        js["expectation_failed"] = rec.expectation_failed;
+        if (rec.expectation_failed) js["failure"] = rec.failure;
+        jf["steps"].push_back(js);
+      }
+      j["files"].push_back(jf);
+    }
+  }
+  if (json) {
+    j["passed"] = files.size() - failed_files;
+    j["failed"] = failed_files;
+    std::cout << j.dump(2) << "\n";
+    return failed_files ? 1 : 0;
   }
   std::cout << fmt::format("ran {} scenario{} ({} steps): {} passed, {} failed\n", files.size(),
                            files.size() == 1 ? "" : "s", steps, files.size() - failed_files, failed_files);
@@ -58,7 +106,7 @@ int cmd_run(const std::vector<std::string>& args, const scn::RunOptions& opt) {
 }
 
 // FILE or FILE:LINE; every operation of the file, or the one on LINE.
-int cmd_explain(const std::string& spec) {
+int cmd_explain(const std::string& spec, bool json) {
   std::string file = spec;
   int line = 0;
   if (auto colon = spec.rfind(':'); colon != std::string::npos && colon + 1 < spec.size() &&
@@ -70,16 +118,45 @@ int cmd_explain(const std::string& spec) {
   std::ostringstream sink;
   auto r = scn::run_scenario(sc, sink, {.quiet = true, .model_only = true});
   bool found = false;
+  nlohmann::json j = nlohmann::json::array();
   for (const auto& rec : r.steps) {
     if (rec.line->type != scn::Line::OPERATION || (line && rec.line->line != line)) continue;
     found = true;
-    scn::explain_step(rec, std::cout);
+    if (!json) {
+      scn::explain_step(rec, std::cout);
+      continue;
+    }
+    auto e = scn::explain(rec);
+    nlohmann::json js = {{"line", rec.line->line}, {"text", rec.line->text}, {"outcome", outcome_json(e.out)}};
+    js["checks"] = nlohmann::json::array();
+    for (const auto& c : e.checks) {
+      const auto& info = kChecks[c.check];
+      nlohmann::json jc = {{"check", std::string(info.id)}, {"fired", c.fired}, {"where", std::string(info.where)},
+                           {"comment", std::string(info.comment)}, {"facts", c.facts}};
+      if (info.seed_first) jc["seed_lines"] = {info.seed_first, info.seed_last};
+      js["checks"].push_back(jc);
+    }
+    j.push_back(js);
   }
   if (!found) throw scn::InputError(fmt::format("{}:{}: no operation on this line", file, line));
+  if (json) std::cout << j.dump(2) << "\n";
   return 0;
 }
 
-int cmd_checks() {
+int cmd_checks(bool json) {
+  if (json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& c : kChecks) {
+      nlohmann::json jc = {{"id", std::string(c.id)}, {"function", std::string(c.where)}, {"comment", std::string(c.comment)},
+                           {"outcome", c.kind == K_ERR ? scn::errno_name(c.err) : c.kind == K_HANG ? "hang" : c.kind == K_FAULT ? "fault" : "blocked"},
+                           {"can_fire", c.reachable}};
+      if (c.seed_first) jc["seed_lines"] = {c.seed_first, c.seed_last};
+      if (!c.reachable) jc["why_not"] = std::string(c.why);
+      j.push_back(jc);
+    }
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
   fmt::print("{:<24} {:<14} {:<9} {:<8} {}\n", "check", "function", "seed", "outcome", "test");
   for (const auto& c : kChecks) {
     std::string lines = c.seed_first ? fmt::format("{}-{}", c.seed_first, c.seed_last) : "-";
@@ -90,7 +167,16 @@ int cmd_checks() {
   return 0;
 }
 
-int cmd_properties() {
+int cmd_properties(bool json) {
+  if (json) {
+    nlohmann::json j = nlohmann::json::array();
+    hana::for_each(kProperties, [&](auto t) {
+      using P = typename decltype(t)::type;
+      j.push_back({{"id", std::string(P::id)}, {"kind", P::is_step ? "step" : "state"}, {"statement", std::string(P::statement)}});
+    });
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
   hana::for_each(kProperties, [](auto t) {
     using P = typename decltype(t)::type;
     fmt::print("{:<20} {:<5} {}\n", P::id, P::is_step ? "step" : "state", P::statement);
@@ -98,13 +184,28 @@ int cmd_properties() {
   return 0;
 }
 
-int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const std::string& outdir) {
+int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const std::string& outdir, bool json) {
   if (semantics != "seed") throw scn::InputError(fmt::format("unknown semantics `{}` (known: seed)", semantics));
   bool known = opt.property.empty();
   hana::for_each(kProperties, [&](auto t) { known = known || decltype(t)::type::id == opt.property; });
   if (!known) throw scn::InputError(fmt::format("unknown property `{}` (see `ptmodel properties`)", opt.property));
   auto findings = props::hunt(opt);
   int found = 0, bad = 0;
+  if (json) {
+    nlohmann::json j = {{"sequences", opt.sequences}, {"seed", opt.seed}};
+    for (const auto& f : findings) {
+      nlohmann::json jf = {{"property", f.property}, {"broken", f.found}};
+      if (f.found) {
+        jf["scenario"] = f.scenario;
+        jf["replays_on_model_and_impl"] = f.replays;
+        ++found;
+        bad += !f.replays;
+      }
+      j["properties"].push_back(jf);
+    }
+    std::cout << j.dump(2) << "\n";
+    return bad ? 2 : found ? 1 : 0;
+  }
   for (const auto& f : findings) {
     if (!f.found) {
       fmt::print("{:<20} not broken in {} sequences\n", f.property, opt.sequences);
@@ -138,6 +239,11 @@ int main(int argc, char** argv) {
   run->add_flag("--model-only", opt.model_only, "do not run the reference implementation in lockstep");
   std::vector<std::string> without;
   run->add_option("--without", without, "run the seed with these checks removed (an audit mutant; model only)");
+  bool rjson = false;
+  Pictures pic;
+  run->add_flag("--json", rjson, "the report as JSON: per step the outcome, deciding check and violated properties");
+  run->add_option("--dot", pic.dot, "draw the process tree after each step to this Graphviz file");
+  run->add_option("--svg", pic.svg, "... and render it to SVG with Graphviz's dot");
   auto* audit = app.add_subcommand("audit", "For every check of ptrace: remove it, verify again, and say which properties it guards (with a witness) or that it is redundant");
   int aprocs = 4, adepth = 6;
   std::vector<std::string> achecks;
@@ -149,8 +255,12 @@ int main(int argc, char** argv) {
   auto* explain = app.add_subcommand("explain", "For each step (or the one on LINE): every check evaluated, in order, with its value and the state it read");
   std::string explain_spec;
   explain->add_option("FILE[:LINE]", explain_spec, "a scenario file, optionally with the line of one step")->required();
+  bool ejson = false, cjson = false, pjson = false, hjson = false;
+  explain->add_flag("--json", ejson, "the explanation as JSON");
   auto* checks = app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
+  checks->add_flag("--json", cjson, "the list as JSON");
   auto* props = app.add_subcommand("properties", "List the properties the tool checks");
+  props->add_flag("--json", pjson, "the list as JSON");
   auto* verify = app.add_subcommand("verify", "Prove every property for every operation with Z3; search for reachable violations; print each as a scenario");
   ptm::proofs::VerifyOptions vopt;
   std::string vsem = "seed", vout;
@@ -196,6 +306,7 @@ int main(int argc, char** argv) {
   hunt->add_option("--sequences", hopt.sequences, "random sequences tried per property")->check(CLI::PositiveNumber);
   hunt->add_option("--seed", hopt.seed, "RapidCheck seed");
   hunt->add_option("-o,--out", hunt_out, "also write each finding to DIR/<PROPERTY>.scn");
+  hunt->add_flag("--json", hjson, "the report as JSON");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -213,9 +324,9 @@ int main(int argc, char** argv) {
         removed.push_back(std::make_unique<RemoveCheck>(found));
         opt.model_only = true;  // the impl follows the seed only
       }
-      return cmd_run(files, opt);
+      return cmd_run(files, opt, rjson, pic);
     }
-    if (*explain) return cmd_explain(explain_spec);
+    if (*explain) return cmd_explain(explain_spec, ejson);
     if (*audit) return ptm::cli::audit_command(aprocs, adepth, achecks, ajson);
     if (*oracle) return ptm::cli::oracle_command(oopt, osem, oformat, oout, ojson);
     if (*explore) {
@@ -223,9 +334,9 @@ int main(int argc, char** argv) {
       return ptm::cli::explore_command(xprocs, xopt, xsem, xjson, xout);
     }
     if (*verify) return ptm::cli::verify_command(vopt, vsem, vjson, vout);
-    if (*props) return cmd_properties();
-    if (*hunt) return cmd_hunt(semantics, hopt, hunt_out);
-    if (*checks) return cmd_checks();
+    if (*props) return cmd_properties(pjson);
+    if (*hunt) return cmd_hunt(semantics, hopt, hunt_out, hjson);
+    if (*checks) return cmd_checks(cjson);
     return 2;
   } catch (const scn::InputError& e) {
     std::cerr << "ptmodel: " << e.what() << "\n";

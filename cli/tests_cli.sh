@@ -59,5 +59,38 @@ done
 expect 0 "1 passed, 0 failed" -- run --without NOT_YOURS "$data/audit_not_yours_witness.scn"
 expect 1 "expected .0., got .EBUSY." -- run "$data/audit_not_yours_witness.scn"
 expect 2 "unknown check .NO_SUCH_CHECK." -- run --without NO_SUCH_CHECK "$data/audit_not_yours_witness.scn"
+for want in "Security properties" "SYSTEM_UNTRACED +proved" "guarded by: .*SYSTEM"; do
+  if grep -qE -- "$want" <<<"$audit_out"; then echo "ok: audit shows /$want/"; else echo "FAIL: audit lacks /$want/"; fails=$((fails + 1)); fi
+done
+# procs N: a smaller table (fork runs out of slots, pids wrap), and its bad values
+expect 2 "bad_procs.scn:2: procs 9: expected 2..8" -- run "$data/bad_procs.scn"
+# explore and oracle: bad options exit 2; small runs work
+expect 2 "--procs 9: expected 2..5" -- explore --procs 9
+expect 2 "unknown semantics .nope." -- explore --procs 2 --semantics nope
+expect 1 "states +10 \(all reachable\)" -- explore --procs 2
+expect 3 "PARTIAL: stopped by max-depth" -- explore --procs 3 --max-depth 0
+expect 2 "--procs 1: expected 2..5" -- oracle --procs 1
+expect 2 "format" -- oracle --format pdf
+tmp=${TEST_TMPDIR:-/tmp}/cli_test.$$
+mkdir -p "$tmp"
+expect 0 "cases written to" -- oracle --procs 3 --max-depth 3 -o "$tmp/oracle"
+expect 0 "passed, 0 failed" -- run -q "$tmp/oracle"
+# --json everywhere: each report parses as JSON
+for args in "checks --json" "properties --json" "run --json $data/explain.scn" "explain --json $data/explain.scn:4" \
+            "explore --procs 2 --json" "oracle --procs 2 --max-depth 3 --format json"; do
+  if "$ptmodel" $args 2>/dev/null | python3 -c 'import json,sys; json.load(sys.stdin)'; then
+    echo "ok: ptmodel $args is JSON"
+  else
+    echo "FAIL: ptmodel $args is not JSON"; fails=$((fails + 1))
+  fi
+done
+# pictures: the process tree per step, as Graphviz (and SVG when dot is installed)
+expect 0 "passed" -- run --dot "$tmp/run.dot" "$data/explain.scn"
+if grep -q "cluster_" "$tmp/run.dot" && grep -q 'label="tracer"' "$tmp/run.dot"; then echo "ok: run --dot draws the tree"; else echo "FAIL: run --dot"; fails=$((fails + 1)); fi
+if command -v dot >/dev/null; then
+  expect 0 "passed" -- run --svg "$tmp/run.svg" "$data/explain.scn"
+  if grep -q "<svg" "$tmp/run.svg"; then echo "ok: run --svg renders"; else echo "FAIL: run --svg"; fails=$((fails + 1)); fi
+fi
+expect 2 "one FILE" -- run --dot "$tmp/x.dot" "$data"
 echo "$fails failed"
 [[ $fails -eq 0 ]]

@@ -29,9 +29,11 @@ inline std::vector<int> ptrace_checks() {
   return {s.begin(), s.end()};
 }
 
+// `seed_keeps`, when given, receives the properties the seed keeps (proved for every operation).
 template <int N>
 std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long max_states, unsigned timeout_ms,
-                              const std::function<void(int, int)>& progress = {}) {
+                              const std::function<void(int, int)>& progress = {},
+                              std::set<std::string>* seed_keeps_out = nullptr) {
   const auto ops = all_operations();
   auto all = [](const Obligation&) { return true; };
   // The seed's verdicts, for the operations any audited check applies to.
@@ -52,6 +54,7 @@ std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long ma
       seed[{name, r.ob.property}] = r.verdict;
       if (r.verdict != PROVED) seed_keeps.erase(r.ob.property);
     }
+  if (seed_keeps_out) *seed_keeps_out = seed_keeps;
   std::vector<AuditEntry> out;
   int done = 0;
   for (int c : checks) {
