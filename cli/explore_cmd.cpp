@@ -81,7 +81,6 @@ int explore_command(int procs, const explore::Options& opt_in, const std::string
     j["transitions"] = r.transitions;
     j["depth"] = r.depth;
     j["states_per_depth"] = r.per_level;
-    j["seconds"] = r.seconds;
     j["memory_bytes"] = r.memory_bytes;
     j["threads"] = r.threads;
     for (const auto& id : r.properties) {
@@ -105,7 +104,8 @@ int explore_command(int procs, const explore::Options& opt_in, const std::string
     fmt::print("{:<22} {}\n", "states", fmt::format("{}{}", grouped(r.states), r.complete ? " (all reachable)" : " (PARTIAL: stopped by " + r.stopped_by + ")"));
     fmt::print("{:<22} {} ({} succeeded)\n", "transitions", grouped(r.transitions), grouped(r.ok_transitions));
     fmt::print("{:<22} {}\n", "depth", r.depth);
-    fmt::print("{:<22} {:.1f} s, {} states/s, {} transitions/s, {} thread{}\n", "time", r.seconds,
+    // Timing goes to stderr: the report itself is the same on every run.
+    fmt::print(stderr, "{:<22} {:.1f} s, {} states/s, {} transitions/s, {} thread{}\n", "time", r.seconds,
                grouped(r.states / std::max(r.seconds, 1e-9)), grouped(r.transitions / std::max(r.seconds, 1e-9)), r.threads,
                r.threads == 1 ? "" : "s");
     fmt::print("{:<22} {} ({:.0f} bytes per state, {:.1f} of them the encoding)\n\n", "memory", mib(r.memory_bytes),

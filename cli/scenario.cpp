@@ -1,5 +1,12 @@
 #include "cli/scenario.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "model/properties.hpp"
 
 #include <fmt/format.h>
@@ -437,12 +444,32 @@ class Parser {
 Scenario parse(const std::string& file, const std::string& text) { return Parser(file).run(text); }
 
 Scenario parse_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the file", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InputError(fmt::format("{}: cannot read the file", path));
-  return parse(path, ss.str());
+  // POSIX reads, so that a read error is an error and not an empty file.
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw InputError(fmt::format("{}: cannot open the file: {}", path, std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw InputError(fmt::format("{}: is a directory, not a scenario file", path));
+  }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      const int e = errno;
+      ::close(fd);
+      throw InputError(fmt::format("{}: cannot read the file: {}", path, std::strerror(e)));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+    if (text.size() > (64u << 20)) {
+      ::close(fd);
+      throw InputError(fmt::format("{}: larger than 64 MiB, not a scenario file", path));
+    }
+  }
+  ::close(fd);
+  return parse(path, text);
 }
 
 std::optional<int> errno_by_name(const std::string& s) {

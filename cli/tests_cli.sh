@@ -62,6 +62,18 @@ expect 2 "unknown check .NO_SUCH_CHECK." -- run --without NO_SUCH_CHECK "$data/a
 for want in "Security properties" "SYSTEM_UNTRACED +proved" "guarded by: .*SYSTEM"; do
   if grep -qE -- "$want" <<<"$audit_out"; then echo "ok: audit shows /$want/"; else echo "FAIL: audit lacks /$want/"; fails=$((fails + 1)); fi
 done
+# the rest of the bad-input catalogue: a line of a megabyte, a file that cannot be read, a directory,
+# an unknown semantics or delta, a table size out of range
+tmpc=${TEST_TMPDIR:-/tmp}/catalogue.$$
+mkdir -p "$tmpc"
+python3 -c 'print("init fork " + "A" * 1048576)' > "$tmpc/long.scn"
+expect 2 "long.scn:1: line longer than 4096 characters" -- run "$tmpc/long.scn"
+expect 2 "/proc/self/mem: cannot read the file" -- explain /proc/self/mem
+expect 2 "is a directory, not a scenario file" -- explain "$data"
+expect 2 "unknown semantics .seed\+nope." -- verify --semantics seed+nope
+expect 2 "unknown semantics .nope." -- oracle --semantics nope
+expect 2 "--procs 9: expected 2..6" -- verify --procs 9
+expect 2 "--procs 1: expected 2..5" -- explore --procs 1
 # procs N: a smaller table (fork runs out of slots, pids wrap), and its bad values
 expect 2 "bad_procs.scn:2: procs 9: expected 2..8" -- run "$data/bad_procs.scn"
 # explore and oracle: bad options exit 2; small runs work

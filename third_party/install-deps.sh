@@ -9,8 +9,10 @@
 #   libgtest-dev        unit tests
 #   cvc5                a second SMT solver, to re-check a sample of the Z3 proofs
 #   graphviz            `dot`, for `ptmodel run --svg` (pictures of the process tree)
+# With --fuzz, also clang-14 and its runtimes (libFuzzer), for `--config=fuzz`.
 set -euo pipefail
 packages=(bazel-bootstrap libz3-dev librapidcheck-dev libboost1.81-dev libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev cvc5 graphviz)
+[[ "${1:-}" == "--fuzz" ]] && packages+=(clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
