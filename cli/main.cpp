@@ -270,6 +270,7 @@ int main(int argc, char** argv) {
   verify->add_option("--depth", vopt.depth, "how many steps the reachability search goes from the initial state")->check(CLI::Range(0, 20));
   verify->add_option("--max-states", vopt.max_states, "the reachability search's state budget")->check(CLI::PositiveNumber);
   verify->add_option("--timeout", vopt.timeout_ms, "Z3's time limit per obligation, in milliseconds")->check(CLI::PositiveNumber);
+  verify->add_option("--max-memory", vopt.max_memory_mb, "Z3's memory limit in MiB (a query that reaches it is unknown)")->check(CLI::Range(64u, 65536u));
   verify->add_option("--smt2", vopt.smt2_dir, "write every obligation to DIR as SMT-LIB2 (unsat = proved)");
   verify->add_option("-o,--out", vout, "write each reachable violation to DIR/<PROPERTY>.scn");
   verify->add_flag("--json", vjson, "the report as JSON");
@@ -303,7 +304,7 @@ int main(int argc, char** argv) {
   std::string semantics = "seed", hunt_out;
   hunt->add_option("--semantics", semantics, "the semantics to hunt in (only `seed` exists so far)");
   hunt->add_option("--property", hopt.property, "one property (default: every one)");
-  hunt->add_option("--sequences", hopt.sequences, "random sequences tried per property")->check(CLI::PositiveNumber);
+  hunt->add_option("--sequences", hopt.sequences, "random sequences tried per property (at most 1,000,000)")->check(CLI::Range(1, 1000000));
   hunt->add_option("--seed", hopt.seed, "RapidCheck seed");
   hunt->add_option("-o,--out", hunt_out, "also write each finding to DIR/<PROPERTY>.scn");
   hunt->add_flag("--json", hjson, "the report as JSON");

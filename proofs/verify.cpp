@@ -1,5 +1,7 @@
 #include "proofs/verify.hpp"
 
+#include <z3++.h>
+
 #include <stdexcept>
 
 namespace ptm::proofs {
@@ -11,6 +13,9 @@ VerifyReport verify_5(const VerifyOptions&);
 VerifyReport verify_6(const VerifyOptions&);
 
 VerifyReport verify(const VerifyOptions& opt) {
+  // Z3's memory limit: a query that reaches it answers unknown ("memout"),
+  // which is reported as unknown, never as proved.
+  z3::set_param("memory_max_size", static_cast<int>(opt.max_memory_mb));
   switch (opt.procs) {
     case 2: return verify_2(opt);
     case 3: return verify_3(opt);

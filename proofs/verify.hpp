@@ -18,6 +18,7 @@ struct VerifyOptions {
   int depth = 7;
   long max_states = 2'000'000;
   unsigned timeout_ms = 10'000;
+  unsigned max_memory_mb = 4096;  // Z3's memory_max_size
   std::string smt2_dir;
   int shard = 0, shards = 1;  // run obligations i with i % shards == shard
   std::function<void(int done, int total)> progress;
