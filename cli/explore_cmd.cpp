@@ -40,7 +40,7 @@ std::string statement_of(const std::string& id) {
 
 int explore_command(int procs, const explore::Options& opt_in, const std::string& semantics, bool json,
                     const std::string& outdir) {
-  if (semantics != "seed") throw scn::InputError(fmt::format("unknown semantics `{}` (known: seed)", semantics));
+  scn::select_semantics(semantics);
   if (procs < 2 || procs > 5) throw scn::InputError(fmt::format("--procs {}: expected 2..5", procs));
   explore::Options opt = opt_in;
   if (isatty(STDERR_FILENO)) {

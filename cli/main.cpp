@@ -2,6 +2,7 @@
 // failed, 2 bad input or usage.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -184,8 +185,39 @@ int cmd_properties(bool json) {
   return 0;
 }
 
+// `ptmodel semantics`: the shipped deltas, with the checks each adds or replaces.
+int cmd_semantics(bool json) {
+  auto checks_of = [](int d, bool added) {
+    std::vector<std::string> out;
+    for (const auto& c : kChecks)
+      if ((added ? c.added_by : c.removed_by) == d) out.push_back(std::string(c.id));
+    return out;
+  };
+  if (json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& d : kDeltas)
+      j.push_back({{"name", d.name},
+                   {"summary", d.summary},
+                   {"freebsd", d.history},
+                   {"file", fmt::format("model/deltas/{}.hpp", d.name)},
+                   {"adds_checks", checks_of(d.id, true)},
+                   {"removes_checks", checks_of(d.id, false)}});
+    std::cout << nlohmann::json{{"semantics", {"seed", "modern", "seed+DELTA[+DELTA...]"}}, {"deltas", j}}.dump(2) << "\n";
+    return 0;
+  }
+  fmt::print("Semantics: `seed` (sys_process.c as of 2003), `seed+DELTA[+DELTA...]`, or `modern` (every delta).\n\n");
+  for (const auto& d : kDeltas) {
+    fmt::print("{}  (model/deltas/{}.hpp)\n  {}\n  FreeBSD: {}\n", d.name, d.name, d.summary, d.history);
+    auto add = checks_of(d.id, true), rem = checks_of(d.id, false);
+    if (!add.empty()) fmt::print("  adds check{} {}\n", add.size() > 1 ? "s" : "", fmt::join(add, ", "));
+    if (!rem.empty()) fmt::print("  replaces {}\n", fmt::join(rem, ", "));
+    fmt::print("\n");
+  }
+  return 0;
+}
+
 int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const std::string& outdir, bool json) {
-  if (semantics != "seed") throw scn::InputError(fmt::format("unknown semantics `{}` (known: seed)", semantics));
+  scn::select_semantics(semantics);
   bool known = opt.property.empty();
   hana::for_each(kProperties, [&](auto t) { known = known || decltype(t)::type::id == opt.property; });
   if (!known) throw scn::InputError(fmt::format("unknown property `{}` (see `ptmodel properties`)", opt.property));
@@ -237,6 +269,8 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", opt.quiet, "print only mismatches and the summary");
   run->add_flag("-p,--properties", opt.properties, "print the properties each step violates");
   run->add_flag("--model-only", opt.model_only, "do not run the reference implementation in lockstep");
+  std::string rsem = "seed";
+  run->add_option("--semantics", rsem, "run under this semantics (seed, modern or seed+DELTA...; see `ptmodel semantics`)");
   std::vector<std::string> without;
   run->add_option("--without", without, "run the seed with these checks removed (an audit mutant; model only)");
   bool rjson = false;
@@ -259,13 +293,16 @@ int main(int argc, char** argv) {
   explain->add_flag("--json", ejson, "the explanation as JSON");
   auto* checks = app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
   checks->add_flag("--json", cjson, "the list as JSON");
+  auto* sems = app.add_subcommand("semantics", "List the deltas a semantics can add to the seed (seed+DELTA..., modern = all)");
+  bool sjson = false;
+  sems->add_flag("--json", sjson, "the list as JSON");
   auto* props = app.add_subcommand("properties", "List the properties the tool checks");
   props->add_flag("--json", pjson, "the list as JSON");
   auto* verify = app.add_subcommand("verify", "Prove every property for every operation with Z3; search for reachable violations; print each as a scenario");
   ptm::proofs::VerifyOptions vopt;
   std::string vsem = "seed", vout;
   bool vjson = false;
-  verify->add_option("--semantics", vsem, "the semantics to verify (only `seed` exists so far)");
+  verify->add_option("--semantics", vsem, "the semantics to verify (seed, modern or seed+DELTA...; see `ptmodel semantics`)");
   verify->add_option("--procs", vopt.procs, "processes in the table, proc0 and init included (2..6)");
   verify->add_option("--depth", vopt.depth, "how many steps the reachability search goes from the initial state")->check(CLI::Range(0, 20));
   verify->add_option("--max-states", vopt.max_states, "the reachability search's state budget")->check(CLI::PositiveNumber);
@@ -280,7 +317,7 @@ int main(int argc, char** argv) {
   std::string xsem = "seed", xout, xreduction = "full";
   bool xjson = false;
   explore->add_option("--procs", xprocs, "processes in the table, proc0 and init included (2..5)");
-  explore->add_option("--semantics", xsem, "the semantics to explore (only `seed` exists so far)");
+  explore->add_option("--semantics", xsem, "the semantics to explore (seed, modern or seed+DELTA...; see `ptmodel semantics`)");
   explore->add_option("--max-states", xopt.max_states, "stop (partial result) after storing this many states")->check(CLI::PositiveNumber);
   explore->add_option("--max-memory", xopt.max_memory_gib, "stop (partial result) when the visited set reaches this many GiB")->check(CLI::PositiveNumber);
   explore->add_option("--max-depth", xopt.max_depth, "stop (partial result) after this many steps from boot")->check(CLI::NonNegativeNumber);
@@ -292,7 +329,7 @@ int main(int argc, char** argv) {
   ptm::oracle::Options oopt;
   std::string osem = "seed", oformat = "scenario", oout;
   bool ojson = false;
-  oracle->add_option("--semantics", osem, "the semantics whose results are expected (only `seed` exists so far)");
+  oracle->add_option("--semantics", osem, "the semantics whose results are expected (seed, modern or seed+DELTA...; see `ptmodel semantics`)");
   oracle->add_option("--format", oformat, "scenario (default), json or atf-c")->check(CLI::IsMember({"scenario", "json", "atf-c"}));
   oracle->add_option("-o,--out", oout, "write the cases (and COVERAGE.md) to DIR; without it, print them");
   oracle->add_option("--procs", oopt.procs, "processes in the table, proc0 and init included (2..5)");
@@ -302,7 +339,7 @@ int main(int argc, char** argv) {
   auto* hunt = app.add_subcommand("hunt", "Search random sequences for ones that break each property; print each shrunk, as a scenario");
   ptm::props::HuntOptions hopt;
   std::string semantics = "seed", hunt_out;
-  hunt->add_option("--semantics", semantics, "the semantics to hunt in (only `seed` exists so far)");
+  hunt->add_option("--semantics", semantics, "the semantics to hunt in (seed, modern or seed+DELTA...; see `ptmodel semantics`)");
   hunt->add_option("--property", hopt.property, "one property (default: every one)");
   hunt->add_option("--sequences", hopt.sequences, "random sequences tried per property (at most 1,000,000)")->check(CLI::Range(1, 1000000));
   hunt->add_option("--seed", hopt.seed, "RapidCheck seed");
@@ -316,6 +353,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) {
+      scn::select_semantics(rsem);
       std::vector<std::unique_ptr<RemoveCheck>> removed;
       for (const auto& n : without) {
         int found = -1;
@@ -338,6 +376,7 @@ int main(int argc, char** argv) {
     if (*props) return cmd_properties(pjson);
     if (*hunt) return cmd_hunt(semantics, hopt, hunt_out, hjson);
     if (*checks) return cmd_checks(cjson);
+    if (*sems) return cmd_semantics(sjson);
     return 2;
   } catch (const scn::InputError& e) {
     std::cerr << "ptmodel: " << e.what() << "\n";

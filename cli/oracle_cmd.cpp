@@ -23,7 +23,7 @@ void write_file(const std::string& path, const std::string& text) {
 
 int oracle_command(const oracle::Options& opt, const std::string& semantics, const std::string& format,
                    const std::string& outdir, bool json) {
-  if (semantics != "seed") throw scn::InputError(fmt::format("unknown semantics `{}` (known: seed)", semantics));
+  scn::select_semantics(semantics);
   if (opt.procs < 2 || opt.procs > 5) throw scn::InputError(fmt::format("--procs {}: expected 2..5", opt.procs));
   if (isatty(STDERR_FILENO)) fmt::print(stderr, "oracle: exploring {} processes to depth {} ...", opt.procs, opt.max_depth);
   auto set = oracle::generate(opt);

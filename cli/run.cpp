@@ -137,7 +137,7 @@ class Run {
   }
 
   bool check_expect(const Line& l, const Outcome<C>& o, std::string& why) const {
-    const Expect& e = l.expect;
+    const Expect& e = expect_of(l);
     auto want_pid = [&](const std::string& name) { return names_.at(name).pid; };
     bool ok = true;
     switch (e.what) {
@@ -210,7 +210,7 @@ class Run {
 
     std::string why;
     rec.expectation_failed = !check_expect(l, rec.out, why);
-    for (const auto& prop : l.expect.violates) {
+    for (const auto& prop : expect_of(l).violates) {
       if (std::find(rec.violated.begin(), rec.violated.end(), prop) != rec.violated.end()) continue;
       rec.expectation_failed = true;
       why += fmt::format("{}expected the step to violate {}, but it holds", why.empty() ? "" : "; ", prop);
@@ -231,11 +231,11 @@ class Run {
         out_ << fmt::format("\n        the p_pptr walk from {} cycles for ever through {}", slot_name(a.actor),
                             fmt::join(cyc, " -> "));
       }
-      const bool expects = l.expect.what != Expect::NONE || !l.expect.violates.empty();
+      const bool expects = expect_of(l).what != Expect::NONE || !expect_of(l).violates.empty();
       out_ << (!expects ? "" : rec.expectation_failed ? "   MISMATCH" : "   (as expected)") << "\n";
       if (rec.expectation_failed) out_ << fmt::format("{}:{}: {}\n", sc_.file, l.line, why);
       if (!opt_.quiet) print_diff(rec.pre, rec.post);
-      if ((opt_.properties || !l.expect.violates.empty()) && !rec.violated.empty())
+      if ((opt_.properties || !expect_of(l).violates.empty()) && !rec.violated.empty())
         out_ << fmt::format("        violates: {}\n", fmt::join(rec.violated, ", "));
     }
     return rec;

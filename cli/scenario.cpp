@@ -106,7 +106,27 @@ class Parser {
       l.line = lineno_;
       l.text = trim(raw.substr(0, raw.find('#')));
       parse_line(words, l);
-      l.expect = parse_expect(split(expect), l);
+      auto ew = split(expect);
+      if (!ew.empty() && ew[0].size() > 2 && ew[0].front() == '[' && ew[0].back() == ']') {
+        // -> [SEM] EXPECT [SEM] EXPECT ...
+        std::size_t i = 0;
+        while (i < ew.size()) {
+          const std::string name = ew[i].substr(1, ew[i].size() - 2);
+          auto parsed = parse_semantics(name);
+          if (!parsed.mask) fail(parsed.error);
+          for (const auto& [m, e] : l.under)
+            if (m == *parsed.mask) fail(fmt::format("semantics `{}` has two expectations on this step", name));
+          std::size_t j = i + 1;
+          while (j < ew.size() && !(ew[j].front() == '[' && ew[j].back() == ']')) ++j;
+          if (j == i + 1) fail(fmt::format("expected an expectation after `[{}]`", name));
+          l.under.push_back({*parsed.mask, parse_expect({ew.begin() + i + 1, ew.begin() + j}, l)});
+          if (std::find(sc.semantics.begin(), sc.semantics.end(), *parsed.mask) == sc.semantics.end())
+            sc.semantics.push_back(*parsed.mask);
+          i = j;
+        }
+      } else {
+        l.expect = parse_expect(ew, l);
+      }
       sc.lines.push_back(std::move(l));
     }
     if (sc.lines.empty()) {
@@ -440,6 +460,21 @@ class Parser {
 };
 
 }  // namespace
+
+std::string select_semantics(const std::string& name) {
+  auto parsed = parse_semantics(name);
+  if (!parsed.mask) throw InputError(parsed.error);
+  g_semantics = *parsed.mask;
+  return semantics_name(*parsed.mask);
+}
+
+const Expect& expect_of(const Line& l) {
+  static const Expect none;
+  if (l.under.empty()) return l.expect;
+  for (const auto& [m, e] : l.under)
+    if (m == current_semantics()) return e;
+  return none;
+}
 
 Scenario parse(const std::string& file, const std::string& text) { return Parser(file).run(text); }
 

@@ -45,8 +45,16 @@ struct Line {
   bool target_is_pid = false;  // the pid was given as a number
   std::string bind;    // fork/spawn: the name of the new process
   Expect expect;
+  // `-> [SEM] EXPECT [SEM] EXPECT ...`: what the step returns under each named
+  // semantics (then `expect` is empty); expect_of() picks the one in force.
+  std::vector<std::pair<SemanticsMask, Expect>> under;
   std::vector<Fact> facts;  // EXPECT_STATE
 };
+
+// The expectation of a step under the semantics in force: its `[SEM]`
+// alternative for that semantics, none when it has alternatives but not that
+// one, else its plain expectation.
+const Expect& expect_of(const Line& l);
 
 // The process table a scenario runs on: `procs N` (first line, 2..8) gives N
 // slots (proc0, init and N-2 more) and pids 0..3N-1; without it, 8.
@@ -56,10 +64,15 @@ inline constexpr int kMaxProcs = 8;
 struct Scenario {
   std::string file;
   int procs = kMaxProcs;
+  std::vector<SemanticsMask> semantics;  // every semantics a `[SEM]` expectation names, in order of appearance
   std::vector<Line> lines;
 };
 
 Scenario parse(const std::string& file, const std::string& text);
+
+// Make `name` (seed, modern, seed+DELTA...) the process-wide semantics; an
+// unknown name is an InputError. Returns the canonical name.
+std::string select_semantics(const std::string& name);
 Scenario parse_file(const std::string& path);
 
 // Names: errno, signal, request and option names as the kernel spells them.

@@ -37,7 +37,7 @@ std::string verdict_of(const proofs::PropertyVerdict& v) {
 
 int verify_command(const proofs::VerifyOptions& opt_in, const std::string& semantics, bool json,
                    const std::string& outdir) {
-  if (semantics != "seed") throw scn::InputError(fmt::format("unknown semantics `{}` (known: seed)", semantics));
+  scn::select_semantics(semantics);
   if (opt_in.procs < 2 || opt_in.procs > 6) throw scn::InputError(fmt::format("--procs {}: expected 2..6", opt_in.procs));
   proofs::VerifyOptions opt = opt_in;
   const bool tty = isatty(STDERR_FILENO);

@@ -24,6 +24,7 @@ void Kernel::exit1_finish(thread* td) {
   proc* p = td->td_proc;
   PROC_LOCK(p);
   p->p_flag &= ~(P_TRACED | P_PPWAIT);
+  p->p_orphan_of = nullptr;
   p->p_siglist = sigset_t{};
   td->td_issignal_sig = 0;
   PROC_UNLOCK(p);
@@ -43,10 +44,15 @@ void Kernel::exit1_finish(thread* td) {
     proc_reparent(q, initproc());
     if (q->p_flag & P_TRACED) {
       q->p_flag &= ~P_TRACED;
+      q->p_orphan_of = nullptr;
       psignal(q, BSD_SIGKILL);
     }
     PROC_UNLOCK(q);
   }
+  // Processes traced by others whose real parent we are: their real parent is init now
+  // (read only by the delta detach_real_parent).
+  for (proc* q : allproc)
+    if (q->p_orphan_of == p) q->p_orphan_of = initproc();
   p->p_xstat = static_cast<std::uint16_t>(p->p_exit_rv);
   // Notify the parent (the tracer, if traced).
   proc* pp = p->p_pptr;

@@ -51,10 +51,13 @@ int Kernel::p_candebug(thread* td, proc* p) {
   const ucred& tc = cred_of(td);
   const ucred& pc = *p->p_ucred;
   int error;
-  if (!sysctl.unprivileged_proc_debug) {
+  if (!delta_on(D_UNPRIV_AFTER_SELF) && !sysctl.unprivileged_proc_debug) {
     if ((error = suser_cred(tc, true)) != 0) return fail_at(C_CANDEBUG_UNPRIV, error);
   }
   if (td->td_proc == p) return 0;
+  if (delta_on(D_UNPRIV_AFTER_SELF) && !sysctl.unprivileged_proc_debug) {  // delta unpriv_after_self
+    if ((error = suser_cred(tc, true)) != 0) return fail_at(C_CANDEBUG_UNPRIV_NOT_SELF, error);
+  }
   if ((error = prison_check(tc, pc)) != 0) return fail_at(C_CANDEBUG_PRISON, error);
   if ((error = cr_seeotheruids(tc, pc)) != 0) return fail_at(C_CANDEBUG_UIDS, error);
   if ((error = cr_seeothergids(tc, pc)) != 0) return fail_at(C_CANDEBUG_GIDS, error);
@@ -70,7 +73,10 @@ int Kernel::p_candebug(thread* td, proc* p) {
   // Can't trace init when securelevel > 0.
   if (p == initproc() && sysctl.securelevel > 0) return fail_at(C_CANDEBUG_INIT_SECURE, BSD_EPERM);
   // Can't trace a process that's currently exec'ing.
-  if ((p->p_flag & P_INEXEC) != 0) return fail_at(C_CANDEBUG_INEXEC, BSD_EAGAIN);
+  if ((p->p_flag & P_INEXEC) != 0) {
+    if (delta_on(D_INEXEC_EBUSY)) return fail_at(C_CANDEBUG_INEXEC_EBUSY, BSD_EBUSY);  // delta inexec_ebusy
+    return fail_at(C_CANDEBUG_INEXEC, BSD_EAGAIN);
+  }
   return 0;
 }
 

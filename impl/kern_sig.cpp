@@ -142,7 +142,13 @@ int Kernel::issignal(thread* td) {
       PROC_LOCK(pp);
       psignal(pp, BSD_SIGCHLD);
       PROC_UNLOCK(pp);
-      stop(p);
+      if (delta_on(D_TRACE_STOP_REQUIRED)) {
+        // delta trace_stop_required: later kernels' ptracestop() stops with P_STOPPED_TRACE
+        p->p_flag |= P_STOPPED_TRACE;
+        p->p_flag &= ~P_WAITED;
+      } else {
+        stop(p);
+      }
       td->td_issignal_sig = sig;
       PROC_UNLOCK(p);
       return sig;

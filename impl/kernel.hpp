@@ -166,6 +166,11 @@ struct proc {
   proc* p_pptr = nullptr;
   std::list<proc*> p_children;  // LIST_INSERT_HEAD: front is the head
   pid_t p_oppid = 0;
+  // The parent a PT_ATTACH took the process from (moved to init when that
+  // parent exits), null when the attacher was the parent or after PT_TRACE_ME.
+  // The seed has no such link (it finds the parent again by p_oppid); the delta
+  // detach_real_parent reads it, as later kernels read their orphan list.
+  proc* p_orphan_of = nullptr;
   int p_flag = 0;
   int p_sflag = 0;
   int p_lock = 0;  // _PHOLD count

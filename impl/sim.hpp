@@ -67,6 +67,8 @@ class Kernel {
   // ---- processes (kern_proc.cpp) --------------------------------------------
   proc* pfind(pid_t pid);  // returns the process locked
   void proc_reparent(proc* child, proc* parent);
+  // The parent PT_DETACH returns a process to under the delta detach_real_parent.
+  proc* proc_realparent(proc* p) { return p->p_orphan_of ? p->p_orphan_of : p->p_pptr; }
   proc* proc_alloc();  // an item of the proc zone
   void proc_free(proc* p);
   std::optional<pid_t> alloc_pid();

@@ -216,6 +216,11 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
       return fail_at(C_PFIND, BSD_ESRCH);
     }
   }
+  // delta wexit_esrch: an exiting target is not found.
+  if (delta_on(D_WEXIT_ESRCH) && (p->p_flag & P_WEXIT) != 0) {
+    error = fail_at(C_WEXIT_ESRCH, BSD_ESRCH);
+    goto fail;
+  }
   if ((error = p_cansee(td, p)) != 0) goto fail;
 
   if ((error = p_candebug(td, p)) != 0) goto fail;
@@ -234,6 +239,16 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
   switch (req) {
     case PT_TRACE_ME:
       /* Always legal. */
+      if (delta_on(D_TRACE_ME_REFUSALS)) {  // delta trace_me_refusals: unless a parent could not trace us
+        if ((p->p_flag & P_TRACED) != 0) {
+          error = fail_at(C_TRACE_ME_TRACED, BSD_EBUSY);
+          goto fail;
+        }
+        if (p->p_pptr == initproc()) {
+          error = fail_at(C_TRACE_ME_INIT_PARENT, BSD_EPERM);
+          goto fail;
+        }
+      }
       break;
 
     case PT_ATTACH:
@@ -298,7 +313,12 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
       }
 
       /* not currently stopped */
-      if (!P_SHOULDSTOP(p) || (p->p_flag & P_WAITED) == 0) {
+      if (delta_on(D_TRACE_STOP_REQUIRED)) {  // delta trace_stop_required: a trace stop only
+        if ((p->p_flag & P_STOPPED_TRACE) == 0 || (p->p_flag & P_WAITED) == 0) {
+          error = fail_at(C_NOT_TRACE_STOPPED, BSD_EBUSY);
+          goto fail;
+        }
+      } else if (!P_SHOULDSTOP(p) || (p->p_flag & P_WAITED) == 0) {
         error = fail_at(C_NOT_STOPPED, BSD_EBUSY);
         goto fail;
       }
@@ -323,6 +343,7 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
   switch (req) {
     case PT_TRACE_ME:
       /* set my trace flag and "owner" so it can read/write me */
+      if ((p->p_flag & P_TRACED) == 0) p->p_orphan_of = nullptr;  // the real parent is the parent
       p->p_flag |= P_TRACED;
       p->p_oppid = p->p_pptr->p_pid;
       PROC_UNLOCK(p);
@@ -333,7 +354,17 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
       /* security check done above */
       p->p_flag |= P_TRACED;
       p->p_oppid = p->p_pptr->p_pid;
-      if (p->p_pptr != td->td_proc) proc_reparent(p, td->td_proc);
+      if (p->p_pptr != td->td_proc) {
+        p->p_orphan_of = p->p_pptr;  // delta detach_real_parent reads the link; the seed never does
+        proc_reparent(p, td->td_proc);
+      }
+      if (delta_on(D_ATTACH_CLEARS_SIG_STOP) && (p->p_flag & P_STOPPED_SIG) != 0) {
+        // delta attach_clears_sig_stop: clear the job-control stop, so sendsig posts SIGSTOP
+        p->p_flag &= ~(P_STOPPED_SIG | P_WAITED);
+        mtx_lock_spin(sched_lock);
+        thread_unsuspend(p);
+        mtx_unlock_spin(sched_lock);
+      }
       data = BSD_SIGSTOP;
       goto sendsig; /* in PT_CONTINUE below */
 
@@ -341,7 +372,12 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
     case PT_CONTINUE:
     case PT_DETACH:
       /* XXX data is used even in the PT_STEP case. */
-      if (req != PT_STEP && static_cast<unsigned>(data) > _SIG_MAXSIG) {
+      if (delta_on(D_RESUME_SIGNAL_RANGE)) {  // delta resume_signal_range: PT_STEP too
+        if (data < 0 || data > _SIG_MAXSIG) {
+          error = fail_at(C_RESUME_SIGNAL_RANGE, BSD_EINVAL);
+          goto fail;
+        }
+      } else if (req != PT_STEP && static_cast<unsigned>(data) > _SIG_MAXSIG) {
         error = fail_at(C_SIGNAL_RANGE, BSD_EINVAL);
         goto fail;
       }
@@ -369,7 +405,11 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
 
       if (req == PT_DETACH) {
         /* reset process parent */
-        if (p->p_oppid != p->p_pptr->p_pid) {
+        if (delta_on(D_DETACH_REAL_PARENT)) {
+          // delta detach_real_parent: the parent linked at PT_ATTACH, or init once it has exited
+          proc* pp2 = proc_realparent(p);
+          if (pp2 != p->p_pptr) proc_reparent(p, pp2);
+        } else if (p->p_oppid != p->p_pptr->p_pid) {
           proc* pp2;
 
           PROC_UNLOCK(p);
@@ -383,6 +423,7 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
         }
         p->p_flag &= ~(P_TRACED | P_WAITED);
         p->p_oppid = 0;
+        p->p_orphan_of = nullptr;
 
         /* should we send SIGCHLD? */
       }

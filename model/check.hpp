@@ -14,6 +14,7 @@
 #include "model/constants.hpp"
 #include "model/domain.hpp"
 #include "model/outcome.hpp"
+#include "model/semantics.hpp"
 
 namespace ptm {
 
@@ -28,6 +29,8 @@ struct CheckInfo {
   int err;                   // errno for K_ERR
   bool reachable;            // false: cannot fire in this model (see `why`)
   std::string_view why;      // for an unreachable check: why not
+  int added_by = -1;         // a delta's check: in the lists only when that delta is on
+  int removed_by = -1;       // a seed check that this delta takes out (or replaces)
 };
 
 // clang-format off
@@ -56,6 +59,9 @@ enum CheckId : int {
   C_ISSIGNAL_XSTAT_RANGE,
   C_SETUID_PERM, C_SETEUID_PERM, C_SETGID_PERM, C_SETEGID_PERM, C_SETGROUPS_PERM,
   C_JAIL_PERM, C_SECURELEVEL_RAISE_ONLY,
+  // checks that deltas add (model/deltas/): absent from the seed's lists
+  C_WEXIT_ESRCH, C_CANDEBUG_UNPRIV_NOT_SELF, C_CANDEBUG_INEXEC_EBUSY,
+  C_TRACE_ME_TRACED, C_TRACE_ME_INIT_PARENT, C_NOT_TRACE_STOPPED, C_RESUME_SIGNAL_RANGE,
   C_COUNT
 };
 
@@ -73,7 +79,8 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
    "cr_cansee: cr_seeothergids: see_other_gids == 0, no group shared, caller unprivileged", K_ERR, BSD_ESRCH, true, ""},
 
   {C_CANDEBUG_UNPRIV, "CANDEBUG_UNPRIV", "p_candebug", 431, 432,
-   "unprivileged_proc_debug == 0 and the caller is unprivileged (tested before the self exemption)", K_ERR, BSD_EPERM, true, ""},
+   "unprivileged_proc_debug == 0 and the caller is unprivileged (tested before the self exemption)", K_ERR, BSD_EPERM, true, "",
+   -1, D_UNPRIV_AFTER_SELF},
   {C_CANDEBUG_PRISON, "CANDEBUG_PRISON", "p_candebug", 431, 432,
    "p != curproc: prison_check fails", K_ERR, BSD_ESRCH, false,
    "p_cansee() made the same prison_check test just before (seed 428 runs before 431)"},
@@ -89,7 +96,7 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
   {C_CANDEBUG_INIT_SECURE, "CANDEBUG_INIT_SECURE", "p_candebug", 431, 432,
    "p != curproc: p == initproc and securelevel > 0 (root included)", K_ERR, BSD_EPERM, true, ""},
   {C_CANDEBUG_INEXEC, "CANDEBUG_INEXEC", "p_candebug", 431, 432,
-   "p != curproc: p has P_INEXEC", K_ERR, BSD_EAGAIN, true, ""},
+   "p != curproc: p has P_INEXEC", K_ERR, BSD_EAGAIN, true, "", -1, D_INEXEC_EBUSY},
 
   {C_SYSTEM, "SYSTEM", "kern_ptrace", 434, 440,
    "System processes can't be debugged.", K_ERR, BSD_EINVAL, true, ""},
@@ -105,12 +112,13 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
   {C_NOT_TRACED, "NOT_TRACED", "kern_ptrace", 492, 496, "not being traced...", K_ERR, BSD_EPERM, true, ""},
   {C_NOT_YOURS, "NOT_YOURS", "kern_ptrace", 498, 502, "not being traced by YOU", K_ERR, BSD_EBUSY, true, ""},
   {C_NOT_STOPPED, "NOT_STOPPED", "kern_ptrace", 504, 508,
-   "not currently stopped (!P_SHOULDSTOP(p) || (p->p_flag & P_WAITED) == 0)", K_ERR, BSD_EBUSY, true, ""},
+   "not currently stopped (!P_SHOULDSTOP(p) || (p->p_flag & P_WAITED) == 0)", K_ERR, BSD_EBUSY, true, "",
+   -1, D_TRACE_STOP_REQUIRED},
   {C_UNKNOWN_REQ, "UNKNOWN_REQ", "kern_ptrace", 513, 515, "default: error = EINVAL", K_ERR, BSD_EINVAL, true, ""},
 
   {C_SIGNAL_RANGE, "SIGNAL_RANGE", "kern_ptrace", 553, 557,
    "XXX data is used even in the PT_STEP case. (req != PT_STEP && (unsigned)data > _SIG_MAXSIG)",
-   K_ERR, BSD_EINVAL, true, ""},
+   K_ERR, BSD_EINVAL, true, "", -1, D_RESUME_SIGNAL_RANGE},
   {C_STEP_MD, "STEP_MD", "kern_ptrace", 561, 567, "error = ptrace_single_step(td2)", K_ERR, BSD_EINVAL, false,
    "i386 ptrace_single_step() always returns 0 (kernel-context.md §10)"},
   {C_SET_PC_MD, "SET_PC_MD", "kern_ptrace", 569, 575, "error = ptrace_set_pc(td2, addr)", K_ERR, BSD_EINVAL, false,
@@ -186,7 +194,29 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
   {C_JAIL_PERM, "JAIL_PERM", "jail", 0, 0, "suser(td) fails (jailed root fails it too)", K_ERR, BSD_EPERM, true, ""},
   {C_SECURELEVEL_RAISE_ONLY, "SECURELEVEL_RAISE_ONLY", "sysctl_kern_securelvl", 0, 0,
    "a new kern.securelevel below the current one", K_ERR, BSD_EPERM, true, ""},
+
+  {C_WEXIT_ESRCH, "WEXIT_ESRCH", "kern_ptrace", 0, 0,
+   "(p->p_flag & P_WEXIT) != 0: ESRCH, before p_cansee", K_ERR, BSD_ESRCH, true, "", D_WEXIT_ESRCH},
+  {C_CANDEBUG_UNPRIV_NOT_SELF, "CANDEBUG_UNPRIV_NOT_SELF", "p_candebug", 0, 0,
+   "p != curproc, then unprivileged_proc_debug == 0 and the caller is unprivileged", K_ERR, BSD_EPERM, true, "",
+   D_UNPRIV_AFTER_SELF},
+  {C_CANDEBUG_INEXEC_EBUSY, "CANDEBUG_INEXEC_EBUSY", "p_candebug", 0, 0,
+   "Can't trace a process that's currently exec'ing: P_INEXEC gives EBUSY", K_ERR, BSD_EBUSY, true, "",
+   D_INEXEC_EBUSY},
+  {C_TRACE_ME_TRACED, "TRACE_ME_TRACED", "kern_ptrace", 0, 0,
+   "case PT_TRACE_ME: the caller is already traced (P_TRACED): EBUSY", K_ERR, BSD_EBUSY, true, "",
+   D_TRACE_ME_REFUSALS},
+  {C_TRACE_ME_INIT_PARENT, "TRACE_ME_INIT_PARENT", "kern_ptrace", 0, 0,
+   "case PT_TRACE_ME: no parent that could trace us (p_pptr == initproc): EPERM", K_ERR, BSD_EPERM, true, "",
+   D_TRACE_ME_REFUSALS},
+  {C_NOT_TRACE_STOPPED, "NOT_TRACE_STOPPED", "kern_ptrace", 0, 0,
+   "not currently stopped ((p_flag & P_STOPPED_TRACE) == 0 || (p_flag & P_WAITED) == 0)", K_ERR, BSD_EBUSY, true, "",
+   D_TRACE_STOP_REQUIRED},
+  {C_RESUME_SIGNAL_RANGE, "RESUME_SIGNAL_RANGE", "kern_ptrace", 0, 0,
+   "Zero means do not send any signal (data < 0 || data > _SIG_MAXSIG), for PT_STEP too", K_ERR, BSD_EINVAL, true, "",
+   D_RESUME_SIGNAL_RANGE},
 };
+
 // clang-format on
 
 constexpr Concrete::Bool Concrete::observe(const CheckInfo& c, Bool fires) {
@@ -202,6 +232,12 @@ struct RemoveCheck {
   RemoveCheck(const RemoveCheck&) = delete;
   RemoveCheck& operator=(const RemoveCheck&) = delete;
 };
+
+// Is the check in the lists under the semantics in force? (Seed checks are,
+// unless a delta in force removes them; a delta's checks only with it.)
+constexpr bool check_active(const CheckInfo& c) {
+  return (c.added_by < 0 || delta_on(c.added_by)) && (c.removed_by < 0 || !delta_on(c.removed_by));
+}
 
 consteval bool check_table_is_indexed() {
   for (int i = 0; i < C_COUNT; ++i)
@@ -235,7 +271,7 @@ template <class D, class S, class Checks, class Pass>
 constexpr Step<D, S> first_failing(const S& s, const Checks& checks, Pass&& pass) {
   auto chain = hana::fold_right(checks, [&]() { return pass(); }, [&](auto c, auto rest) {
     return [&s, c, rest]() {
-      if (!c.on) return rest();
+      if (!c.on || !check_active(kChecks[c.check])) return rest();
       auto fires = D::observe(kChecks[c.check], c.fires());
       return D::branch(
           fires,

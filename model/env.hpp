@@ -4,6 +4,7 @@
 // steps, the setuid family, swapping, sysctl writes and jail().
 #pragma once
 
+#include "model/deltas/trace_stop_required.hpp"
 #include "model/check.hpp"
 #include "model/cred.hpp"
 #include "model/signals.hpp"
@@ -306,6 +307,8 @@ constexpr StepOf<D, N> issignal(const State<D, N>& s, Int<D> td) {
                     // Trace stop: p_xstat = sig, SIGCHLD to the tracer, stop(); the
                     // signal stays pending and the thread keeps it in td_sig.
                     Proc<D> q = stop<D>(p, sig);
+                    // delta trace_stop_required: ptracestop() marks a trace stop as such
+                    if (delta_on(D_TRACE_STOP_REQUIRED)) q = deltas::trace_stop_required::as_trace_stop<D>(q);
                     q.td_sig = sig;
                     return ok_step<D>(post_sigchld<D>(with_proc<D>(s, td, q), p.p_pptr), sig);
                   },

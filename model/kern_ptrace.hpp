@@ -2,11 +2,15 @@
 // (seed 390-742), proc_rwmem() (seed 147-311) and PROC_ACTION (seed 83-92).
 //
 // Each phase is an ordered check list (first_failing) followed by its effect,
-// in the seed's order; the line numbers are the seed's.
+// in the seed's order; the line numbers are the seed's. The lines marked
+// `delta <name>` are the changes of model/deltas/<name>.hpp: a delta's checks
+// are in the lists only when it is on (and the seed checks it replaces only when
+// it is off; the check table says which), its effects ask delta_on().
 #pragma once
 
 #include "model/check.hpp"
 #include "model/cred.hpp"
+#include "model/deltas/all.hpp"
 #include "model/signals.hpp"
 #include "model/vm_layout.hpp"
 
@@ -167,20 +171,29 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
 
   auto checks = hana::make_tuple(
       check_if(req != PT_TRACE_ME, C_PFIND, [&] { return !found; }),
+      // delta wexit_esrch
+      check(C_WEXIT_ESRCH, [&] { return deltas::wexit_esrch::exiting<D>(p); }),
       // p_cansee(td, p) (seed 428-429)
       check(C_CANSEE_PRISON, [&] { return prison_check_fails<D>(tc, pc); }),
       check(C_CANSEE_UIDS, [&] { return seeotheruids_fails<D>(s, tc, pc); }),
       check(C_CANSEE_GIDS, [&] { return seeothergids_fails<D>(s, tc, pc); }),
       // p_candebug(td, p) (seed 431-432)
       check(C_CANDEBUG_UNPRIV, [&] { return s.unprivileged_proc_debug == D::num(0) && !priv; }),
+      // delta unpriv_after_self: the same test, after `p == curproc` returned 0
+      check(C_CANDEBUG_UNPRIV_NOT_SELF, [&] { return !self && s.unprivileged_proc_debug == D::num(0) && !priv; }),
       check(C_CANDEBUG_PRISON, [&] { return !self && prison_check_fails<D>(tc, pc); }),
       check(C_CANDEBUG_UIDS, [&] { return !self && seeotheruids_fails<D>(s, tc, pc); }),
       check(C_CANDEBUG_GIDS, [&] { return !self && seeothergids_fails<D>(s, tc, pc); }),
       check(C_CANDEBUG_CRED, [&] { return !self && (!candebug_cred_ok<D>(tc, pc) || p.P_SUGID) && !priv; }),
       check(C_CANDEBUG_INIT_SECURE, [&] { return !self && slot == D::num(SLOT_INIT) && securelevel_gt<D>(s, 0); }),
       check(C_CANDEBUG_INEXEC, [&] { return !self && p.P_INEXEC; }),
+      // delta inexec_ebusy: the same test, EBUSY
+      check(C_CANDEBUG_INEXEC_EBUSY, [&] { return !self && p.P_INEXEC; }),
       /* System processes can't be debugged. */
       check(C_SYSTEM, [&] { return p.P_SYSTEM; }),
+      // case PT_TRACE_ME: "Always legal." (delta trace_me_refusals: unless traced, or a child of init)
+      check_if(req == PT_TRACE_ME, C_TRACE_ME_TRACED, [&] { return deltas::trace_me_refusals::already_traced<D>(p); }),
+      check_if(req == PT_TRACE_ME, C_TRACE_ME_INIT_PARENT, [&] { return deltas::trace_me_refusals::parent_is_init<D>(p); }),
       // case PT_ATTACH:
       /* Self */
       check_if(attach, C_ATTACH_SELF, [&] { return p.p_pid == curp.p_pid; }),
@@ -196,6 +209,8 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
       check_if(tracer_req, C_NOT_YOURS, [&] { return p.p_pptr != td; }),
       /* not currently stopped */
       check_if(tracer_req, C_NOT_STOPPED, [&] { return !P_SHOULDSTOP<D>(p) || !p.P_WAITED; }),
+      // delta trace_stop_required
+      check_if(tracer_req, C_NOT_TRACE_STOPPED, [&] { return deltas::trace_stop_required::not_trace_stopped<D>(p); }),
       // default:
       check_if(!known_req, C_UNKNOWN_REQ, [&] { return D::lit(true); }));
 
@@ -217,6 +232,8 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
         q.p_oppid = pid_of<D>(s, p.p_pptr);
         q.g_oparent = p.p_pptr;
         q.g_attach_stop_due = D::lit(true);
+        // delta attach_clears_sig_stop: a job-control stop is cleared, so SIGSTOP is posted below
+        if (delta_on(D_ATTACH_CLEARS_SIG_STOP)) q = deltas::attach_clears_sig_stop::clear_sig_stop<D>(q);
         S s1 = with_proc<D>(s, slot, q);
         s1 = proc_reparent<D>(s1, slot, td);  // a no-op when the caller is already the parent
         return sendsig<D>(s1, slot, D::num(BSD_SIGSTOP));
@@ -227,6 +244,8 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
         /* XXX data is used even in the PT_STEP case. */
         auto range = hana::make_tuple(
             check_if(req != PT_STEP, C_SIGNAL_RANGE, [&] { return D::ugt32(a.data, D::num(_SIG_MAXSIG)); }),
+            // delta resume_signal_range: every resuming request
+            check(C_RESUME_SIGNAL_RANGE, [&] { return deltas::resume_signal_range::bad_signal<D>(a.data); }),
             check_if(req == PT_STEP, C_STEP_MD, [&] { return D::lit(false); }),
             check(C_SET_PC_MD, [&] { return a.addr != D::num(1) && D::lit(false); }));
         // The range check comes before _PHOLD; the MD hooks after it cannot fail on i386.
@@ -240,6 +259,10 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
             Bool<D> reset = q.p_oppid != pid_of<D>(s1, q.p_pptr);
             Int<D> pp = pfind<D>(s1, q.p_oppid);
             pp = D::ite(pp == D::num(NOPROC), D::num(SLOT_INIT), pp);  // initproc
+            if (delta_on(D_DETACH_REAL_PARENT)) {  // delta detach_real_parent: by link, not by pid
+              pp = deltas::detach_real_parent::real_parent<D>(s1, q);
+              reset = pp != q.p_pptr;
+            }
             s1 = D::branch(reset, [&] { return proc_reparent<D>(s1, slot, pp); }, [&] { return s1; });
             Proc<D> r = proc_at<D>(s1, slot);
             r.P_TRACED = r.P_WAITED = D::lit(false);

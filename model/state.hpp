@@ -67,9 +67,10 @@ struct Proc {
       // Model only: the two-step exit and execve keep their arguments between steps.
       (Int, exit_rv),                     // exit1(td, rv)
       (Int, exec_suid), (Int, exec_sgid),  // owner of a set-uid/set-gid image, -1 if not set-id
-      // Ghost fields (model only, never read by a rule): the history some
+      // Ghost fields (model only, never read by a seed rule): the history some
       // properties are about. g_oparent: the slot of the parent the process had
       // when it became traced (NOPROC once untraced or once that slot is freed);
+      // the delta detach_real_parent reads it as the kernel's later orphan link;
       // g_waiter: the process whose wait4 reported the current stop;
       // g_exit_reported: a wait4 has reported this zombie's exit; g_attach_stop_due:
       // a PT_ATTACH succeeded and the process has not stopped since.

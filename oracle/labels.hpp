@@ -143,8 +143,9 @@ inline std::string effect_name(const Op& op, int code) {
 //   kind:  0 check (value: the check), 1 outcome (value: K_*), 2 effect (value: effect_code)
 inline constexpr int kRequestCount = static_cast<int>(std::size(kAllRequests));
 inline constexpr int kLabelOps = kRequestCount + OP_COUNT;
-inline constexpr int kLabelSpace = kLabelOps * 3 * 64;
-static_assert(C_COUNT <= 64, "a label holds a check index in 6 bits");
+inline constexpr int kLabelValues = 128;  // a check index, K_*, or an effect code
+inline constexpr int kLabelSpace = kLabelOps * 3 * kLabelValues;
+static_assert(C_COUNT <= kLabelValues, "a label holds a check index in 7 bits");
 
 inline int op_index(const Op& op) {
   if (op.kind != OP_PTRACE) return kRequestCount + op.kind;
@@ -156,11 +157,11 @@ inline Op op_of_index(int i) {
   if (i < kRequestCount) return Op{OP_PTRACE, kAllRequests[i]};
   return Op{static_cast<OpKind>(i - kRequestCount), PT_TRACE_ME, KERN_SECURELEVEL};
 }
-inline int label_id(const Op& op, int kind, int value) { return (op_index(op) * 3 + kind) * 64 + value; }
+inline int label_id(const Op& op, int kind, int value) { return (op_index(op) * 3 + kind) * kLabelValues + value; }
 
 inline std::string label_name(int id) {
-  const int value = id % 64, kind = (id / 64) % 3;
-  const Op op = op_of_index(id / 64 / 3);
+  const int value = id % kLabelValues, kind = (id / kLabelValues) % 3;
+  const Op op = op_of_index(id / kLabelValues / 3);
   const std::string name = op_name(op);
   switch (kind) {
     case 0: return "check " + std::string(kChecks[value].id) + " of " + name;

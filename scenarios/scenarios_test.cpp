@@ -30,8 +30,27 @@ TEST(Scenarios, EveryBundledScenarioMeetsItsExpectations) {
     auto r = ptm::scn::run_scenario(sc, out, {.quiet = true});
     steps += static_cast<int>(r.steps.size());
     EXPECT_EQ(r.failures, 0) << out.str();
+    EXPECT_EQ(r.divergence, 0) << f << ": model and impl diverge\n" << out.str();
   }
   EXPECT_GT(steps, 300);
+}
+
+// A scenario with `-> [SEM] ...` expectations runs under each semantics it
+// names, on model and impl: scenarios/deltas/ shows each delta this way.
+TEST(Scenarios, EverySemanticsAScenarioNamesMeetsItsExpectations) {
+  int runs = 0;
+  for (const auto& f : scenario_files()) {
+    auto sc = ptm::scn::parse_file(f);
+    for (ptm::SemanticsMask m : sc.semantics) {
+      ptm::SemanticsScope under(m);
+      std::ostringstream out;
+      auto r = ptm::scn::run_scenario(sc, out, {.quiet = true});
+      EXPECT_EQ(r.failures, 0) << f << " under " << ptm::semantics_name(m) << "\n" << out.str();
+      EXPECT_EQ(r.divergence, 0) << f << " under " << ptm::semantics_name(m) << ": model and impl diverge\n" << out.str();
+      ++runs;
+    }
+  }
+  EXPECT_GE(runs, 2 * ptm::D_COUNT) << "each delta's scenario names the seed and the delta";
 }
 
 // Every finding asserts at least one violated property: that is what makes it a finding.
