@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/audit_cmd.hpp"
+#include "cli/diff_cmd.hpp"
 #include "cli/explain.hpp"
 #include "cli/explore_cmd.hpp"
 #include "cli/oracle_cmd.hpp"
@@ -336,6 +337,17 @@ int main(int argc, char** argv) {
   oracle->add_option("--max-depth", oopt.max_depth, "how many steps from boot the search goes")->check(CLI::Range(1, 60));
   oracle->add_option("--max-states", oopt.max_states, "the search's state budget")->check(CLI::PositiveNumber);
   oracle->add_flag("--json", ojson, "with -o: the summary as JSON");
+  auto* diffc = app.add_subcommand("diff", "Every kind of difference between semantics A and B in one step (Z3), each with a shortest witness scenario, and the property verdicts of both");
+  std::string da, db, dout;
+  ptm::diff::Options dopt;
+  bool djson = false;
+  diffc->add_option("A", da, "a semantics: seed, modern or seed+DELTA... (see `ptmodel semantics`)")->required();
+  diffc->add_option("B", db, "another semantics")->required();
+  diffc->add_option("--procs", dopt.procs, "processes in the table, proc0 and init included (2..4)");
+  diffc->add_option("--timeout", dopt.timeout_ms, "Z3's time limit per query, in milliseconds (a query that reaches it makes the list incomplete: exit 3)")->check(CLI::PositiveNumber);
+  diffc->add_option("--max-states", dopt.max_states, "the state budget of each search")->check(CLI::PositiveNumber);
+  diffc->add_option("-o,--out", dout, "write each witness to DIR/<N>-<operation>.scn");
+  diffc->add_flag("--json", djson, "the report as JSON");
   auto* hunt = app.add_subcommand("hunt", "Search random sequences for ones that break each property; print each shrunk, as a scenario");
   ptm::props::HuntOptions hopt;
   std::string semantics = "seed", hunt_out;
@@ -376,6 +388,7 @@ int main(int argc, char** argv) {
     if (*props) return cmd_properties(pjson);
     if (*hunt) return cmd_hunt(semantics, hopt, hunt_out, hjson);
     if (*checks) return cmd_checks(cjson);
+    if (*diffc) return ptm::cli::diff_command(da, db, dopt, djson, dout);
     if (*sems) return cmd_semantics(sjson);
     return 2;
   } catch (const scn::InputError& e) {

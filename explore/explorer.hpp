@@ -42,6 +42,10 @@ struct Options {
   double max_memory_gib = 16;             // the visited set and queues; reaching it makes the result partial
   int max_depth = -1;                     // -1: no bound
   int threads = 2;
+  // With a labeler: do not go on from a step that has a label (`ptmodel diff`
+  // labels the steps where two semantics differ and searches only along
+  // steps where they agree).
+  bool stop_at_labels = false;
   std::function<void(const struct Progress&)> progress;  // called between batches
 };
 
@@ -339,6 +343,7 @@ class Explorer {
           labeler_(ctx, labels);
           for (int l : labels)
             if (!labels_found_[l] && part.first_label[l] == kNoParent) part.first_label[l] = id;
+          if (opt_.stop_at_labels && !labels.empty()) continue;
         }
         if (st.out.kind != K_OK) continue;  // errors, blocks, hangs and faults change nothing
         ++part.ok;

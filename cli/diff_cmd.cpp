@@ -1,0 +1,214 @@
+#include "cli/diff_cmd.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/scenario.hpp"
+#include "cli/scenario_writer.hpp"
+
+namespace ptm::cli {
+
+namespace {
+
+std::string outcome_text(int kind, int err) {
+  switch (kind) {
+    case K_OK: return "ok";
+    case K_ERR: return scn::errno_name(err);
+    case K_HANG: return "hang";
+    case K_FAULT: return "fault";
+    default: return "blocked";
+  }
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+// The witness as one scenario for both semantics: the steps agree up to the
+// last, whose expectation is written per semantics (`-> [A] x [B] y`).
+scn::Witness witness_scenario(const diff::Trace& trace, const std::string& header, SemanticsMask a, SemanticsMask b,
+                              int procs) {
+  const std::string na = semantics_name(a), nb = semantics_name(b);
+  scn::WriteOptions wo{.header = header, .procs = procs};
+  std::string ta, tb;
+  {
+    SemanticsScope s(a);
+    ta = scn::write_scenario(trace, wo);
+  }
+  {
+    SemanticsScope s(b);
+    tb = scn::write_scenario(trace, wo);
+  }
+  auto la = lines_of(ta), lb = lines_of(tb);
+  scn::Witness w;
+  if (la.size() != lb.size()) {
+    w.scenario = ta;
+    w.note = "the two semantics' scenarios have different lengths";
+    return w;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < la.size(); ++i) {
+    const std::string& x = la[i];
+    const std::string& y = lb[i];
+    auto ax = x.find(" -> "), ay = y.find(" -> ");
+    if (x == y || ax == std::string::npos || ay == std::string::npos || x.substr(0, ax) != y.substr(0, ay)) {
+      out += x + "\n";
+      if (x != y) w.note = fmt::format("line {} differs beyond its expectation", i + 1);
+      continue;
+    }
+    std::string op = x.substr(0, ax);
+    while (!op.empty() && op.back() == ' ') op.pop_back();
+    out += fmt::format("{} -> [{}] {} [{}] {}\n", op, na, x.substr(ax + 4), nb, y.substr(ay + 4));
+  }
+  w.scenario = out;
+  // It must replay under both, on model and impl.
+  try {
+    auto sc = scn::parse("witness.scn", out);
+    bool ok = true;
+    for (SemanticsMask m : {a, b}) {
+      SemanticsScope s(m);
+      std::ostringstream sink;
+      auto r = scn::run_scenario(sc, sink, {.quiet = true});
+      if (r.failures || r.divergence) {
+        ok = false;
+        w.note = fmt::format("does not replay under {}: {}", semantics_name(m), sink.str());
+      }
+    }
+    w.replays = ok && w.note.empty();
+  } catch (const std::exception& e) {
+    w.note = e.what();
+  }
+  return w;
+}
+
+std::string kind_text(const diff::Kind& k, const std::string& na, const std::string& nb) {
+  if (k.outcome) return fmt::format("{} under {}, {} under {}", outcome_text(k.kind_a, k.err_a), na, outcome_text(k.kind_b, k.err_b), nb);
+  return fmt::format("same outcome ({}), different {}", outcome_text(k.kind_a, k.err_a), k.field);
+}
+
+}  // namespace
+
+int diff_command(const std::string& a_name, const std::string& b_name, const diff::Options& opt, bool json,
+                 const std::string& outdir) {
+  auto pa = parse_semantics(a_name), pb = parse_semantics(b_name);
+  if (!pa.mask) throw scn::InputError(pa.error);
+  if (!pb.mask) throw scn::InputError(pb.error);
+  if (opt.procs < 2 || opt.procs > 4) throw scn::InputError(fmt::format("--procs {}: expected 2..4", opt.procs));
+  const SemanticsMask a = *pa.mask, b = *pb.mask;
+  const std::string na = semantics_name(a), nb = semantics_name(b);
+  if (isatty(STDERR_FILENO)) fmt::print(stderr, "diff: Z3 for every operation, then the searches...\r");
+  auto rep = diff::run(a, b, opt);
+  if (isatty(STDERR_FILENO)) fmt::print(stderr, "\r{:80}\r", "");
+
+  std::vector<scn::Witness> ws(rep.kinds.size());
+  for (std::size_t i = 0; i < rep.kinds.size(); ++i) {
+    const auto& k = rep.kinds[i];
+    if (!k.witness) continue;
+    ws[i] = witness_scenario(*k.witness,
+                             fmt::format("Found by `ptmodel diff {} {} --procs {}`: a shortest scenario whose last step "
+                                         "differs.\n{}: {}.",
+                                         na, nb, opt.procs, k.op, kind_text(k, na, nb)),
+                             a, b, opt.procs);
+  }
+  if (!outdir.empty()) {
+    std::filesystem::create_directories(outdir);
+    for (std::size_t i = 0; i < rep.kinds.size(); ++i)
+      if (!ws[i].scenario.empty()) {
+        std::string f = fmt::format("{}/{}-{}.scn", outdir, i + 1, rep.kinds[i].op);
+        for (auto& ch : f)
+          if (ch == ' ') ch = '_';
+        std::ofstream(f) << ws[i].scenario;
+      }
+  }
+  const bool complete = rep.unknown.empty();
+  const int rc = !complete ? 3 : rep.kinds.empty() ? 0 : 1;
+
+  if (json) {
+    nlohmann::json j;
+    j["a"] = na;
+    j["b"] = nb;
+    j["procs"] = opt.procs;
+    j["complete"] = complete;
+    j["unknown_operations"] = rep.unknown;
+    j["kinds"] = nlohmann::json::array();
+    for (std::size_t i = 0; i < rep.kinds.size(); ++i) {
+      const auto& k = rep.kinds[i];
+      nlohmann::json e = {{"operation", k.op},
+                          {"outcome_differs", k.outcome},
+                          {"a", outcome_text(k.kind_a, k.err_a)},
+                          {"b", outcome_text(k.kind_b, k.err_b)}};
+      if (!k.outcome) e["field"] = k.field;
+      if (k.witness)
+        e["witness"] = {{"steps", k.witness->size()}, {"scenario", ws[i].scenario}, {"replays", ws[i].replays}};
+      j["kinds"].push_back(e);
+    }
+    j["search"] = {{"states", rep.search.states}, {"complete", rep.search.complete}, {"depth", rep.search.depth}};
+    j["unexpected"] = rep.unexpected.has_value();
+    for (const auto& p : rep.properties)
+      j["properties"].push_back({{"id", p.id},
+                                 {"a", p.violated_a ? "violated" : rep.explore_a.complete ? "holds" : "not violated within bound"},
+                                 {"b", p.violated_b ? "violated" : rep.explore_b.complete ? "holds" : "not violated within bound"}});
+    std::cout << j.dump(2) << "\n";
+    return rep.unexpected ? 1 : rc;
+  }
+
+  fmt::print("ptmodel diff: {} (A) vs {} (B), {} processes (proc0, init and {} more)\n\n", na, nb, opt.procs, opt.procs - 2);
+  fmt::print("Kinds of difference in one step, from any state of {} processes that satisfies the invariants\n", opt.procs);
+  fmt::print("(Z3, {}; witnesses: the shortest scenario from boot along steps where A and B agree,\n"
+             " {} states searched{}):\n\n",
+             complete ? "the list is complete" : "INCOMPLETE: Z3 gave up on " + fmt::format("{}", fmt::join(rep.unknown, ", ")),
+             rep.search.states, rep.search.complete ? ", every reachable one" : ", the search was bounded");
+  if (rep.kinds.empty()) fmt::print("  none: A and B give the same outcome and next state for every operation\n");
+  for (std::size_t i = 0; i < rep.kinds.size(); ++i) {
+    const auto& k = rep.kinds[i];
+    std::string wit = k.witness ? fmt::format("witness, {} steps{}", k.witness->size(), ws[i].replays ? "" : " (DOES NOT REPLAY: " + ws[i].note + ")")
+                                : "no witness (*)";
+    fmt::print("{:>3}  {:<14} {:<46} {}\n", i + 1, k.op, kind_text(k, "A", "B"), wit);
+  }
+  bool unwitnessed = false;
+  for (const auto& k : rep.kinds) unwitnessed |= !k.witness;
+  if (unwitnessed)
+    fmt::print("\n(*) Z3 found a state (satisfying the invariants) where this kind occurs, but neither search reached one:\n"
+               "    the explorer's alphabet, {} ({} states), and the oracle's to depth {} ({} states).\n"
+               "    With {} processes such a state may be unreachable (the invariants over-approximate), or need more processes.\n",
+               rep.search.complete ? "exhaustively" : "within its budget", rep.search.states, opt.oracle_depth,
+               rep.oracle_search ? rep.oracle_search->states : 0, opt.procs);
+  if (rep.unexpected)
+    fmt::print("\nBUG: a reachable step differs in a way Z3 did not list ({} steps); the invariants or the enumeration are wrong.\n",
+               rep.unexpected->size());
+
+  fmt::print("\nProperties (explore --procs {}, {}):\n", opt.procs,
+             rep.explore_a.complete && rep.explore_b.complete ? "every reachable state of each" : "bounded searches");
+  fmt::print("  {:<22} {:<10} {:<10}\n", "property", "A", "B");
+  auto verdict = [](bool v, bool complete) { return v ? "violated" : complete ? "holds" : "not found"; };
+  for (const auto& p : rep.properties) {
+    std::string change = p.violated_a && !p.violated_b ? "repaired by B" : !p.violated_a && p.violated_b ? "broken by B" : "";
+    fmt::print("  {:<22} {:<10} {:<10} {}\n", p.id, verdict(p.violated_a, rep.explore_a.complete),
+               verdict(p.violated_b, rep.explore_b.complete), change);
+  }
+  bool any = false;
+  for (std::size_t i = 0; i < rep.kinds.size() && outdir.empty(); ++i) {
+    if (ws[i].scenario.empty()) continue;
+    if (!any) fmt::print("\nWitnesses (replay with `ptmodel run --semantics {}` and `--semantics {}`):\n", na, nb);
+    any = true;
+    fmt::print("\n--- {}\n{}", i + 1, ws[i].scenario);
+  }
+  if (!outdir.empty())
+    fmt::print("\nWitnesses written to {}/<N>-<operation>.scn (replay with `ptmodel run --semantics {}` and `--semantics {}`).\n",
+               outdir, na, nb);
+  fmt::print(stderr, "time: Z3 {:.1f} s, searches {:.1f} s\n", rep.solve_seconds,
+             rep.search.seconds + rep.explore_a.seconds + rep.explore_b.seconds);
+  return rep.unexpected ? 1 : rc;
+}
+
+}  // namespace ptm::cli
