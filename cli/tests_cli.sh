@@ -40,7 +40,7 @@ expect 1 "wrong_fact.scn:3: expected stopped but C is running" -- run "$data/wro
 expect 0 "ATTACH_TRACED +kern_ptrace +457-461 +EBUSY +Already traced" -- checks
 expect 0 "DETACH_RESTORES" -- properties
 expect 2 "--procs 9: expected 2..6" -- verify --procs 9
-expect 2 "unknown semantics .modern." -- verify --semantics modern
+expect 2 "unknown semantics .moderne." -- verify --semantics moderne
 expect 2 "unknown property .NOPE." -- hunt --property NOPE
 # explain: every check in order, the decider, the state it read
 expect 0 "YES ATTACH_TRACED +seed 457-461 +Already traced" -- explain "$data/explain.scn:4"
@@ -104,5 +104,25 @@ if command -v dot >/dev/null; then
   if grep -q "<svg" "$tmp/run.svg"; then echo "ok: run --svg renders"; else echo "FAIL: run --svg"; fails=$((fails + 1)); fi
 fi
 expect 2 "one FILE" -- run --dot "$tmp/x.dot" "$data"
+# semantics: the deltas, per-semantics expectations, diff
+expect 0 "inexec_ebusy +\(model/deltas/inexec_ebusy.hpp\)" -- semantics
+expect 0 "1 passed, 0 failed" -- run --semantics seed "$data/delta_expect.scn"
+expect 0 "1 passed, 0 failed" -- run --semantics seed+inexec_ebusy "$data/delta_expect.scn"
+expect 0 "1 passed, 0 failed" -- run --semantics modern "$data/delta_expect.scn"    # no [modern]: the step just runs
+expect 2 "delta_bad.scn:2: unknown semantics .seed\+nope." -- run "$data/delta_bad.scn"
+expect 2 "names delta .wexit_esrch. twice" -- diff seed seed+wexit_esrch+wexit_esrch
+expect 2 "unknown semantics .seed\+nope." -- diff seed seed+nope
+expect 2 "--procs 5: expected 2..4" -- diff seed modern --procs 5
+expect 2 "unknown semantics .nope." -- run --semantics nope "$data/delta_expect.scn"
+expect 1 "PT_STEP +ok under A, EINVAL under B +witness, [0-9]+ steps" -- diff seed seed+resume_signal_range -o "$tmp/diff"
+expect 0 "2 passed, 0 failed|1 passed, 0 failed" -- run --semantics seed "$tmp/diff"
+expect 0 "1 passed, 0 failed" -- run --semantics seed+resume_signal_range "$tmp/diff"
+for args in "semantics --json"; do
+  if "$ptmodel" $args 2>/dev/null | python3 -c 'import json,sys; json.load(sys.stdin)'; then
+    echo "ok: ptmodel $args is JSON"
+  else
+    echo "FAIL: ptmodel $args is not JSON"; fails=$((fails + 1))
+  fi
+done
 echo "$fails failed"
 [[ $fails -eq 0 ]]

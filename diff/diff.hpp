@@ -19,7 +19,8 @@ struct Options {
   int procs = 3;
   unsigned timeout_ms = 60'000;  // Z3, per query
   long max_states = 10'000'000;  // each search
-  int oracle_depth = 6;          // the second witness search (the oracle's alphabet) goes this deep
+  int oracle_depth = 6;
+  bool searches = true;          // false: the kinds only (no witnesses, no property verdicts)          // the second witness search (the oracle's alphabet) goes this deep
   int threads = 2;
 };
 

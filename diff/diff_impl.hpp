@@ -163,6 +163,8 @@ Report run_n(SemanticsMask a, SemanticsMask b, const Options& opt) {
   });
   rep.solve_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
+  if (!opt.searches) return rep;
+
   // Witnesses: breadth-first under A along steps where B agrees; a step where
   // they differ is labelled with its kinds (and not gone on from).
   const auto ops = proofs::all_operations();

@@ -65,7 +65,10 @@ inline const char* cannot_decide(const Op& op, int check) {
     case C_CANSEE_GIDS: return "the target is the caller: its own groups";
     case C_CANDEBUG_CRED:
     case C_CANDEBUG_INIT_SECURE:
-    case C_CANDEBUG_INEXEC: return "p_candebug returns 0 for the caller itself first";
+    case C_CANDEBUG_INEXEC:
+    case C_CANDEBUG_INEXEC_EBUSY:
+    case C_CANDEBUG_UNPRIV_NOT_SELF: return "p_candebug returns 0 for the caller itself first";
+    case C_WEXIT_ESRCH: return "the target is the caller, which is running: not exiting";
     default: return nullptr;
   }
 }

@@ -13,8 +13,9 @@ root="${TEST_SRCDIR:+$TEST_SRCDIR/ptmodel}"
 root="${root:-$(cd "$(dirname "$0")/../.." && pwd)}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/model/tests"
+mkdir -p "$scratch/model/tests" "$scratch/model/deltas"
 cp "$root"/model/*.hpp "$scratch/model/"
+cp "$root"/model/deltas/*.hpp "$scratch/model/deltas/"
 cp "$root"/model/tests/sim.hpp "$root"/model/tests/compile_time_facts.cpp "$scratch/model/tests/"
 
 rule='check_if(tracer_req, C_NOT_YOURS, [&] { return p.p_pptr != td; })'

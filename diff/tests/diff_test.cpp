@@ -1,0 +1,104 @@
+// `ptmodel diff` finds exactly the behaviour a delta changes: the kinds Z3
+// lists for several deltas, against what each delta's file says it does.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "cli/run.hpp"
+#include "cli/scenario_writer.hpp"
+#include "diff/diff.hpp"
+
+using namespace ptm;
+
+namespace {
+
+using OutcomeKind = std::tuple<std::string, int, int, int, int>;  // op, kind A, errno A, kind B, errno B
+
+diff::Report kinds_of(SemanticsMask b) {
+  diff::Options o;
+  o.searches = false;
+  return diff::run(0, b, o);
+}
+
+std::set<OutcomeKind> outcome_kinds(const diff::Report& r) {
+  std::set<OutcomeKind> s;
+  for (const auto& k : r.kinds)
+    if (k.outcome) s.insert({k.op, k.kind_a, k.err_a, k.kind_b, k.err_b});
+  return s;
+}
+std::set<std::pair<std::string, std::string>> field_kinds(const diff::Report& r) {
+  std::set<std::pair<std::string, std::string>> s;
+  for (const auto& k : r.kinds)
+    if (!k.outcome) s.insert({k.op, k.field});
+  return s;
+}
+SemanticsMask only(DeltaId d) { return SemanticsMask{1} << d; }
+
+TEST(Diff, SeedAgainstItselfHasNoKinds) {
+  auto r = kinds_of(0);
+  EXPECT_TRUE(r.unknown.empty());
+  EXPECT_TRUE(r.kinds.empty());
+}
+
+TEST(Diff, TraceMeRefusalsChangesOnlyPtTraceMeSuccesses) {
+  auto r = kinds_of(only(D_TRACE_ME_REFUSALS));
+  EXPECT_TRUE(r.unknown.empty());
+  EXPECT_EQ(outcome_kinds(r), (std::set<OutcomeKind>{{"PT_TRACE_ME", K_OK, 0, K_ERR, BSD_EBUSY},
+                                                      {"PT_TRACE_ME", K_OK, 0, K_ERR, BSD_EPERM}}));
+  EXPECT_TRUE(field_kinds(r).empty());
+}
+
+TEST(Diff, InexecEbusyTurnsEveryEagainOfPtraceIntoEbusy) {
+  auto r = kinds_of(only(D_INEXEC_EBUSY));
+  EXPECT_TRUE(r.unknown.empty());
+  std::set<OutcomeKind> want;
+  const char* reqs[] = {"PT_READ_I",  "PT_READ_D",  "PT_WRITE_I",   "PT_WRITE_D",   "PT_IO",        "PT_CONTINUE",
+                        "PT_STEP",    "PT_KILL",    "PT_ATTACH",    "PT_DETACH",    "PT_GETREGS",   "PT_SETREGS",
+                        "PT_GETFPREGS", "PT_SETFPREGS", "PT_GETDBREGS", "PT_SETDBREGS", "ptrace 99"};
+  for (const char* q : reqs) want.insert({q, K_ERR, BSD_EAGAIN, K_ERR, BSD_EBUSY});
+  EXPECT_EQ(outcome_kinds(r), want);  // not PT_TRACE_ME: p_candebug exempts the caller itself
+  EXPECT_TRUE(field_kinds(r).empty());
+}
+
+TEST(Diff, AttachClearsSigStopChangesOnlyTheStateAfterPtAttach) {
+  auto r = kinds_of(only(D_ATTACH_CLEARS_SIG_STOP));
+  EXPECT_TRUE(r.unknown.empty());
+  EXPECT_TRUE(outcome_kinds(r).empty());
+  EXPECT_EQ(field_kinds(r), (std::set<std::pair<std::string, std::string>>{
+                                {"PT_ATTACH", "P_WAITED"}, {"PT_ATTACH", "p_siglist"}, {"PT_ATTACH", "p_xstat"}}));
+}
+
+// With the searches: the one kind, its witness replays under both semantics, and XSTAT_VALID is repaired.
+TEST(Diff, ResumeSignalRangeRefusesPtStepWithABadSignalAndRepairsXstatValid) {
+  diff::Options o;
+  const SemanticsMask b = only(D_RESUME_SIGNAL_RANGE);
+  auto r = diff::run(0, b, o);
+  EXPECT_TRUE(r.unknown.empty());
+  EXPECT_FALSE(r.unexpected.has_value());
+  ASSERT_EQ(r.kinds.size(), 1u);
+  EXPECT_EQ(outcome_kinds(r), (std::set<OutcomeKind>{{"PT_STEP", K_OK, 0, K_ERR, BSD_EINVAL}}));
+  ASSERT_TRUE(r.kinds[0].witness.has_value());
+  const auto& w = *r.kinds[0].witness;
+  // Every step but the last agrees; the last differs as listed.
+  for (SemanticsMask m : {SemanticsMask{0}, b}) {
+    SemanticsScope s(m);
+    auto st = initial_state<Concrete, 3>();
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      auto out = step<Concrete, 3>(st, w[i].first, w[i].second);
+      if (i + 1 < w.size()) {
+        st = out.next;
+      } else {
+        EXPECT_EQ(out.out.kind, m == 0 ? K_OK : K_ERR);
+      }
+    }
+  }
+  bool repaired = false;
+  for (const auto& p : r.properties)
+    if (p.id == "XSTAT_VALID") repaired = p.violated_a && !p.violated_b;
+  EXPECT_TRUE(repaired);
+  EXPECT_TRUE(r.explore_a.complete && r.explore_b.complete);
+}
+
+}  // namespace
