@@ -57,8 +57,10 @@ int explore_command(int procs, const explore::Options& opt_in, const std::string
   for (const auto& v : r.violations)
     witnesses.push_back(scn::write_witness(
         v.trace, v.property,
-        {.header = fmt::format("Found by `ptmodel explore --procs {}`: a shortest trace ({} steps).\n{}: {}.", procs,
-                               v.trace.size(), v.property, statement_of(v.property)),
+        {.header = fmt::format("Found by `ptmodel explore --procs {}{}`: a shortest trace ({} steps).\n{}: {}.{}", procs,
+                               semantics == "seed" ? "" : " --semantics " + semantics, v.trace.size(), v.property,
+                               statement_of(v.property),
+                               semantics == "seed" ? "" : "\nReplay with `ptmodel run --semantics " + semantics + "`."),
          .procs = procs}));
   if (!outdir.empty()) {
     std::filesystem::create_directories(outdir);

@@ -292,6 +292,8 @@ int main(int argc, char** argv) {
   explain->add_option("FILE[:LINE]", explain_spec, "a scenario file, optionally with the line of one step")->required();
   bool ejson = false, cjson = false, pjson = false, hjson = false;
   explain->add_flag("--json", ejson, "the explanation as JSON");
+  std::string esem = "seed";
+  explain->add_option("--semantics", esem, "explain under this semantics (seed, modern or seed+DELTA...)");
   auto* checks = app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
   checks->add_flag("--json", cjson, "the list as JSON");
   auto* sems = app.add_subcommand("semantics", "List the deltas a semantics can add to the seed (seed+DELTA..., modern = all)");
@@ -377,7 +379,10 @@ int main(int argc, char** argv) {
       }
       return cmd_run(files, opt, rjson, pic);
     }
-    if (*explain) return cmd_explain(explain_spec, ejson);
+    if (*explain) {
+      scn::select_semantics(esem);
+      return cmd_explain(explain_spec, ejson);
+    }
     if (*audit) return ptm::cli::audit_command(aprocs, adepth, achecks, ajson);
     if (*oracle) return ptm::cli::oracle_command(oopt, osem, oformat, oout, ojson);
     if (*explore) {

@@ -18,11 +18,18 @@ namespace {
 
 using scn::Witness;
 
-Witness write_witness(const proofs::PropertyVerdict& v, int procs) {
-  return scn::write_witness(*v.witness, v.id,
-                            {.header = fmt::format("Found by `ptmodel verify` (shortest within its search).\n{}: {}.",
-                                                   v.id, v.statement),
-                             .procs = procs});
+// ` --semantics S` for a replay command, empty for the seed.
+std::string semantics_flag(const std::string& semantics) {
+  return semantics == "seed" ? "" : " --semantics " + semantics;
+}
+
+Witness write_witness(const proofs::PropertyVerdict& v, int procs, const std::string& semantics) {
+  return scn::write_witness(
+      *v.witness, v.id,
+      {.header = fmt::format("Found by `ptmodel verify{}` (shortest within its search).\n{}: {}.{}",
+                             semantics_flag(semantics), v.id, v.statement,
+                             semantics == "seed" ? "" : fmt::format("\nReplay with `ptmodel run --semantics {}`.", semantics)),
+       .procs = procs});
 }
 
 std::string verdict_of(const proofs::PropertyVerdict& v) {
@@ -56,7 +63,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
 
   std::vector<Witness> witnesses(rep.verdicts.size());
   for (std::size_t i = 0; i < rep.verdicts.size(); ++i)
-    if (rep.verdicts[i].witness) witnesses[i] = write_witness(rep.verdicts[i], opt.procs);
+    if (rep.verdicts[i].witness) witnesses[i] = write_witness(rep.verdicts[i], opt.procs, semantics);
   if (!outdir.empty()) {
     std::filesystem::create_directories(outdir);
     for (std::size_t i = 0; i < rep.verdicts.size(); ++i)
@@ -152,7 +159,8 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     const auto& v = rep.verdicts[i];
     if (!v.witness) continue;
     fmt::print("\n--- {} ({} steps){} ---\n{}", v.id, v.witness->size(),
-               witnesses[i].replays ? "; replays on model and impl with `ptmodel run`" : "; DOES NOT REPLAY",
+               witnesses[i].replays ? fmt::format("; replays on model and impl with `ptmodel run{}`", semantics_flag(semantics))
+                                    : std::string("; DOES NOT REPLAY"),
                witnesses[i].scenario);
     if (!witnesses[i].replays) {
       bad_witness = true;
