@@ -225,7 +225,7 @@ int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const 
   auto findings = props::hunt(opt);
   int found = 0, bad = 0;
   if (json) {
-    nlohmann::json j = {{"sequences", opt.sequences}, {"seed", opt.seed}};
+    nlohmann::json j = {{"semantics", semantics}, {"sequences", opt.sequences}, {"seed", opt.seed}};
     for (const auto& f : findings) {
       nlohmann::json jf = {{"property", f.property}, {"broken", f.found}};
       if (f.found) {
@@ -254,7 +254,8 @@ int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const 
       std::ofstream(outdir + "/" + f.property + ".scn") << f.scenario;
     }
   }
-  fmt::print("hunt: {} of {} properties broken in the seed semantics\n", found, findings.size());
+  fmt::print("hunt: {} of {} properties broken in the {} semantics{}\n", found, findings.size(), semantics,
+             semantics == "seed" || !found ? "" : fmt::format(" (replay the findings with `ptmodel run --semantics {}`)", semantics));
   return bad ? 2 : found ? 1 : 0;
 }
 
