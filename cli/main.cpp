@@ -154,6 +154,8 @@ int cmd_checks(bool json) {
                            {"can_fire", c.reachable}};
       if (c.seed_first) jc["seed_lines"] = {c.seed_first, c.seed_last};
       if (!c.reachable) jc["why_not"] = std::string(c.why);
+      if (c.added_by >= 0) jc["added_by_delta"] = std::string(kDeltas[c.added_by].name);
+      if (c.removed_by >= 0) jc["replaced_by_delta"] = std::string(kDeltas[c.removed_by].name);
       j.push_back(jc);
     }
     std::cout << j.dump(2) << "\n";
@@ -163,8 +165,11 @@ int cmd_checks(bool json) {
   for (const auto& c : kChecks) {
     std::string lines = c.seed_first ? fmt::format("{}-{}", c.seed_first, c.seed_last) : "-";
     std::string out = c.kind == K_ERR ? scn::errno_name(c.err) : c.kind == K_HANG ? "hang" : c.kind == K_FAULT ? "fault" : "blocked";
-    fmt::print("{:<24} {:<14} {:<9} {:<8} {}{}\n", c.id, c.where, lines, out, c.comment,
-               c.reachable ? "" : fmt::format("  [cannot fire here: {}]", c.why));
+    std::string delta = c.added_by >= 0     ? fmt::format("  [delta {} only]", kDeltas[c.added_by].name)
+                        : c.removed_by >= 0 ? fmt::format("  [not with delta {}]", kDeltas[c.removed_by].name)
+                                            : "";
+    fmt::print("{:<24} {:<14} {:<9} {:<8} {}{}{}\n", c.id, c.where, lines, out, c.comment,
+               c.reachable ? "" : fmt::format("  [cannot fire here: {}]", c.why), delta);
   }
   return 0;
 }

@@ -106,6 +106,7 @@ fi
 expect 2 "one FILE" -- run --dot "$tmp/x.dot" "$data"
 # semantics: the deltas, per-semantics expectations, diff
 expect 0 "inexec_ebusy +\(model/deltas/inexec_ebusy.hpp\)" -- semantics
+expect 0 "CANDEBUG_INEXEC_EBUSY .*\[delta inexec_ebusy only\]" -- checks
 expect 0 "1 passed, 0 failed" -- run --semantics seed "$data/delta_expect.scn"
 expect 0 "1 passed, 0 failed" -- run --semantics seed+inexec_ebusy "$data/delta_expect.scn"
 expect 0 "1 passed, 0 failed" -- run --semantics modern "$data/delta_expect.scn"    # no [modern]: the step just runs
