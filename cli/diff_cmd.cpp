@@ -17,16 +17,6 @@ namespace ptm::cli {
 
 namespace {
 
-std::string outcome_text(int kind, int err) {
-  switch (kind) {
-    case K_OK: return "ok";
-    case K_ERR: return scn::errno_name(err);
-    case K_HANG: return "hang";
-    case K_FAULT: return "fault";
-    default: return "blocked";
-  }
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -92,8 +82,8 @@ scn::Witness witness_scenario(const diff::Trace& trace, const std::string& heade
 }
 
 std::string kind_text(const diff::Kind& k, const std::string& na, const std::string& nb) {
-  if (k.outcome) return fmt::format("{} under {}, {} under {}", outcome_text(k.kind_a, k.err_a), na, outcome_text(k.kind_b, k.err_b), nb);
-  return fmt::format("same outcome ({}), different {}", outcome_text(k.kind_a, k.err_a), k.field);
+  if (k.outcome) return fmt::format("{} under {}, {} under {}", scn::outcome_name(k.kind_a, k.err_a), na, scn::outcome_name(k.kind_b, k.err_b), nb);
+  return fmt::format("same outcome ({}), different {}", scn::outcome_name(k.kind_a, k.err_a), k.field);
 }
 
 }  // namespace
@@ -145,8 +135,8 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
       const auto& k = rep.kinds[i];
       nlohmann::json e = {{"operation", k.op},
                           {"outcome_differs", k.outcome},
-                          {"a", outcome_text(k.kind_a, k.err_a)},
-                          {"b", outcome_text(k.kind_b, k.err_b)}};
+                          {"a", scn::outcome_name(k.kind_a, k.err_a)},
+                          {"b", scn::outcome_name(k.kind_b, k.err_b)}};
       if (!k.outcome) e["field"] = k.field;
       if (k.witness)
         e["witness"] = {{"steps", k.witness->size()}, {"scenario", ws[i].scenario}, {"replays", ws[i].replays}};

@@ -58,9 +58,8 @@ int explore_command(int procs, const explore::Options& opt_in, const std::string
     witnesses.push_back(scn::write_witness(
         v.trace, v.property,
         {.header = fmt::format("Found by `ptmodel explore --procs {}{}`: a shortest trace ({} steps).\n{}: {}.{}", procs,
-                               semantics == "seed" ? "" : " --semantics " + semantics, v.trace.size(), v.property,
-                               statement_of(v.property),
-                               semantics == "seed" ? "" : "\nReplay with `ptmodel run --semantics " + semantics + "`."),
+                               scn::semantics_flag(semantics), v.trace.size(), v.property, statement_of(v.property),
+                               semantics == "seed" ? "" : fmt::format("\nReplay with `ptmodel run{}`.", scn::semantics_flag(semantics))),
          .procs = procs}));
   if (!outdir.empty()) {
     std::filesystem::create_directories(outdir);

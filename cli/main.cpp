@@ -48,9 +48,7 @@ std::vector<std::string> collect(const std::vector<std::string>& args) {
 }
 
 nlohmann::json outcome_json(const Outcome<Concrete>& o) {
-  const char* kind = o.kind == K_OK ? "ok" : o.kind == K_ERR ? "error" : o.kind == K_HANG ? "hang"
-                   : o.kind == K_FAULT ? "fault" : "blocked";
-  nlohmann::json j = {{"kind", kind}};
+  nlohmann::json j = {{"kind", kind_name(o.kind)}};
   if (o.kind == K_ERR) j["errno"] = scn::errno_name(o.error);
   if (o.kind == K_OK) j["retval"] = o.retval;
   if (o.status) j["status"] = o.status;
@@ -150,7 +148,7 @@ int cmd_checks(bool json) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& c : kChecks) {
       nlohmann::json jc = {{"id", std::string(c.id)}, {"function", std::string(c.where)}, {"comment", std::string(c.comment)},
-                           {"outcome", c.kind == K_ERR ? scn::errno_name(c.err) : c.kind == K_HANG ? "hang" : c.kind == K_FAULT ? "fault" : "blocked"},
+                           {"outcome", scn::outcome_name(c.kind, c.err)},
                            {"can_fire", c.reachable}};
       if (c.seed_first) jc["seed_lines"] = {c.seed_first, c.seed_last};
       if (!c.reachable) jc["why_not"] = std::string(c.why);
@@ -164,7 +162,7 @@ int cmd_checks(bool json) {
   fmt::print("{:<24} {:<14} {:<9} {:<8} {}\n", "check", "function", "seed", "outcome", "test");
   for (const auto& c : kChecks) {
     std::string lines = c.seed_first ? fmt::format("{}-{}", c.seed_first, c.seed_last) : "-";
-    std::string out = c.kind == K_ERR ? scn::errno_name(c.err) : c.kind == K_HANG ? "hang" : c.kind == K_FAULT ? "fault" : "blocked";
+    std::string out = scn::outcome_name(c.kind, c.err);
     std::string delta = c.added_by >= 0     ? fmt::format("  [delta {} only]", kDeltas[c.added_by].name)
                         : c.removed_by >= 0 ? fmt::format("  [not with delta {}]", kDeltas[c.removed_by].name)
                                             : "";
@@ -260,7 +258,9 @@ int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const 
     }
   }
   fmt::print("hunt: {} of {} properties broken in the {} semantics{}\n", found, findings.size(), semantics,
-             semantics == "seed" || !found ? "" : fmt::format(" (replay the findings with `ptmodel run --semantics {}`)", semantics));
+             scn::semantics_flag(semantics).empty() || !found
+                 ? ""
+                 : fmt::format(" (replay the findings with `ptmodel run{}`)", scn::semantics_flag(semantics)));
   return bad ? 2 : found ? 1 : 0;
 }
 

@@ -320,14 +320,7 @@ class Run {
 }  // namespace
 
 std::string outcome_text(const Outcome<Concrete>& o) {
-  switch (o.kind) {
-    case K_OK: return fmt::format("{}", o.retval);
-    case K_ERR: return errno_name(o.error);
-    case K_HANG: return "hang";
-    case K_FAULT: return "fault";
-    case K_BLOCKED: return "blocked";
-  }
-  return "?";
+  return o.kind == K_OK ? fmt::format("{}", o.retval) : outcome_name(o.kind, o.error);
 }
 
 std::string check_text(int check) {

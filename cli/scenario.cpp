@@ -461,6 +461,12 @@ class Parser {
 
 }  // namespace
 
+std::string outcome_name(std::int64_t kind, std::int64_t err) {
+  return kind == K_ERR ? errno_name(err) : std::string(kind_name(kind));
+}
+
+std::string semantics_flag(const std::string& name) { return name == "seed" ? "" : " --semantics " + name; }
+
 std::string select_semantics(const std::string& name) {
   auto parsed = parse_semantics(name);
   if (!parsed.mask) throw InputError(parsed.error);

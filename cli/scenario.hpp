@@ -78,6 +78,11 @@ Scenario parse_file(const std::string& path);
 // Names: errno, signal, request and option names as the kernel spells them.
 std::optional<int> errno_by_name(const std::string& s);
 std::string errno_name(std::int64_t e);
+// An outcome without its value, as a scenario's `->` writes it: ok, the
+// errno's name, hang, fault or blocked.
+std::string outcome_name(std::int64_t kind, std::int64_t err);
+// ` --semantics NAME` for a command that replays something found under NAME; empty for the seed.
+std::string semantics_flag(const std::string& name);
 std::optional<int> signal_by_name(const std::string& s);
 std::string signal_name(std::int64_t sig);
 std::optional<Req> request_by_name(const std::string& s);

@@ -147,13 +147,7 @@ class Writer {
   }
 
   std::string outcome(const Op& op, const Outcome<C>& o, const State<C, N>& pre) const {
-    switch (o.kind) {
-      case K_ERR: return errno_name(o.error);
-      case K_HANG: return "hang";
-      case K_FAULT: return "fault";
-      case K_BLOCKED: return "blocked";
-      default: break;
-    }
+    if (o.kind != K_OK) return outcome_name(o.kind, o.error);
     if (op.kind == OP_WAIT && o.retval != 0) {
       std::string child;
       for (int i = 0; i < N; ++i)

@@ -18,16 +18,11 @@ namespace {
 
 using scn::Witness;
 
-// ` --semantics S` for a replay command, empty for the seed.
-std::string semantics_flag(const std::string& semantics) {
-  return semantics == "seed" ? "" : " --semantics " + semantics;
-}
-
 Witness write_witness(const proofs::PropertyVerdict& v, int procs, const std::string& semantics) {
   return scn::write_witness(
       *v.witness, v.id,
       {.header = fmt::format("Found by `ptmodel verify{}` (shortest within its search).\n{}: {}.{}",
-                             semantics_flag(semantics), v.id, v.statement,
+                             scn::semantics_flag(semantics), v.id, v.statement,
                              semantics == "seed" ? "" : fmt::format("\nReplay with `ptmodel run --semantics {}`.", semantics)),
        .procs = procs});
 }
@@ -159,7 +154,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     const auto& v = rep.verdicts[i];
     if (!v.witness) continue;
     fmt::print("\n--- {} ({} steps){} ---\n{}", v.id, v.witness->size(),
-               witnesses[i].replays ? fmt::format("; replays on model and impl with `ptmodel run{}`", semantics_flag(semantics))
+               witnesses[i].replays ? fmt::format("; replays on model and impl with `ptmodel run{}`", scn::semantics_flag(semantics))
                                     : std::string("; DOES NOT REPLAY"),
                witnesses[i].scenario);
     if (!witnesses[i].replays) {

@@ -50,7 +50,6 @@ struct Report {
   explore::Result search;            // the search for witnesses (the explorer's alphabet)
   std::optional<explore::Result> oracle_search;  // the second, for kinds the first did not witness
   std::optional<Trace> unexpected;   // a step differing in a way Z3 did not list (a bug; never expected)
-  std::string unexpected_what;
   explore::Result explore_a, explore_b;  // the property verdicts
   std::vector<PropertyRow> properties;
   double solve_seconds = 0;

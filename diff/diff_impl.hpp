@@ -176,7 +176,6 @@ Report run_n(SemanticsMask a, SemanticsMask b, const Options& opt) {
     else field_label[{k.op_index, k.field}] = static_cast<int>(i);
   }
   const int unexpected = static_cast<int>(rep.kinds.size());
-  std::vector<std::string> unexpected_what(1);
   auto labeler = [&](const StepCtx<Concrete, N>& c, std::vector<int>& out) {
     StepOf<Concrete, N> other;
     {

@@ -9,6 +9,18 @@
 namespace ptm {
 
 enum Kind : int { K_OK = 0, K_ERR = 1, K_HANG = 2, K_FAULT = 3, K_BLOCKED = 4 };
+
+// The name of an outcome kind, as reports and JSON spell it.
+constexpr const char* kind_name(std::int64_t k) {
+  switch (k) {
+    case K_OK: return "ok";
+    case K_ERR: return "error";
+    case K_HANG: return "hang";
+    case K_FAULT: return "fault";
+    case K_BLOCKED: return "blocked";
+  }
+  return "?";
+}
 inline constexpr int NO_CHECK = -1;
 
 template <class D>

@@ -25,16 +25,6 @@ inline std::string op_name(const Op& op) {
   return std::string(kOpNames[op.kind]);
 }
 
-inline const char* kind_name(std::int64_t k) {
-  switch (k) {
-    case K_OK: return "ok";
-    case K_ERR: return "error";
-    case K_HANG: return "hang";
-    case K_FAULT: return "fault";
-    case K_BLOCKED: return "blocked";
-  }
-  return "?";
-}
 
 // The effect branch a successful step took, as a small code (-1: the
 // operation has one), and its name. Each code is a combination of the seed's

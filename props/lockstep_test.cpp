@@ -65,9 +65,8 @@ int main() {
   });
 
 
-  const char* kind_names[] = {"ok", "errno", "hang", "fault", "blocked"};
   for (int k = 0; k < 5; ++k)
-    if (cov.kinds[k] == 0) missing.push_back(fmt::format("outcome kind {}", kind_names[k]));
+    if (cov.kinds[k] == 0) missing.push_back(fmt::format("outcome kind {}", kind_name(k)));
   long pairs = 0;
   for (const auto& [k, n] : cov.fired) pairs += n > 0;
   std::cout << fmt::format("\nCoverage: {} (operation, check) pairs decided steps; outcomes ok {} errno {} hang {} "

@@ -55,6 +55,7 @@ inline ParsedSemantics parse_semantics(const std::string& name) {
     std::size_t plus = name.find('+', pos);
     std::string part = name.substr(pos, plus == std::string::npos ? std::string::npos : plus - pos);
     if (first && part == "seed") {
+      // the base: nothing to add
     } else if (part == "modern") {
       m |= kModern;
     } else {

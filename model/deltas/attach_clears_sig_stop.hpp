@@ -5,7 +5,7 @@
 // The patch: in `case PT_ATTACH` (seed 532-546) the seed goes to sendsig with
 // SIGSTOP, which for a stopped process only resumes it with p_xstat = SIGSTOP:
 // no signal is posted and the attach-stop is lost
-// (scenarios/findings/attach_sigstop_lost_after_detach.scn). With the delta, a
+// (scenarios/findings/attach_job_stopped.scn). With the delta, a
 // process with P_STOPPED_SIG first loses P_STOPPED_SIG and P_WAITED and its
 // thread is unsuspended; then SIGSTOP is posted (psignal), which the now
 // traced process turns into a trace stop.

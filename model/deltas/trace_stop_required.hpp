@@ -9,10 +9,10 @@
 //    as the ptracestop() of later kernels does. In the seed's kernel nothing
 //    sets P_STOPPED_TRACE (kernel-context.md: both kinds of stop set
 //    P_STOPPED_SIG), so part 1 alone would refuse every request forever.
-// In the seed a tracer can read, write and resume its traced child while the
-// child is in a job-control stop, e.g. after it was resumed from a trace stop
-// with SIGSTOP as its signal (scenarios/deltas/trace_stop_required.scn). With
-// the delta SIGCONT no longer ends a trace stop (it clears P_STOPPED_SIG only).
+// In this model a traced process never takes a job-control stop (a stop signal
+// of a traced process goes to its tracer, and PT_ATTACH ends a job-control
+// stop), so from reachable states no outcome changes: only the flag a trace
+// stop sets (scenarios/deltas/trace_stop_required.scn, docs/semantics-changes.md).
 //
 // FreeBSD: FreeBSD 9.3 still accepts either stop bit (and prints
 // "P_STOPPED_TRACE not set." once when only P_STOPPED_SIG is set); current
