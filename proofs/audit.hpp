@@ -50,7 +50,7 @@ std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long ma
   std::set<std::string> seed_keeps;
   hana::for_each(kProperties, [&](auto t) { seed_keeps.insert(std::string(decltype(t)::type::id)); });
   for (const auto& [op, name] : ops)
-    for (const auto& r : prove_operation<N>(op, name, all, timeout_ms, "", seed_rules<N>())) {
+    for (const auto& r : prove_seed_operation<N>(op, name, all, timeout_ms, "")) {
       seed[{name, r.ob.property}] = r.verdict;
       if (r.verdict != PROVED) seed_keeps.erase(r.ob.property);
     }
@@ -65,7 +65,7 @@ std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long ma
     for (const auto& [op, name] : ops) {
       if (!relevant(name, c)) continue;
       e.ops.push_back(name);
-      for (const auto& r : prove_operation<N>(op, name, all, timeout_ms, "", seed_rules<N>())) {
+      for (const auto& r : prove_seed_operation<N>(op, name, all, timeout_ms, "")) {
         if (r.ob.invariant) continue;
         auto it = seed.find({name, r.ob.property});
         if (it == seed.end() || it->second != PROVED || !seed_keeps.count(r.ob.property)) continue;

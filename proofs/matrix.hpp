@@ -191,4 +191,24 @@ auto seed_rules() {
   return [](const State<D, N>& s, const Op& op, const Args<D>& a) { return step<D, N>(s, op, a); };
 }
 
+// prove_operation with the seed's rules, compiled once per table size, in
+// proofs/verify_n<N>.cpp (N = 2..6): verify, audit and the proof tests call
+// this, so none of them compiles the symbolic rules again.
+using KeepObligation = std::function<bool(const Obligation&)>;
+template <int N>
+std::vector<Result> prove_seed_operation(const Op& op, const std::string& op_name, const KeepObligation& keep,
+                                         unsigned timeout_ms, const std::string& smt2_dir) {
+  return prove_operation<N>(op, op_name, keep, timeout_ms, smt2_dir, seed_rules<N>());
+}
+extern template std::vector<Result> prove_seed_operation<2>(const Op&, const std::string&, const KeepObligation&,
+                                                              unsigned, const std::string&);
+extern template std::vector<Result> prove_seed_operation<3>(const Op&, const std::string&, const KeepObligation&,
+                                                              unsigned, const std::string&);
+extern template std::vector<Result> prove_seed_operation<4>(const Op&, const std::string&, const KeepObligation&,
+                                                              unsigned, const std::string&);
+extern template std::vector<Result> prove_seed_operation<5>(const Op&, const std::string&, const KeepObligation&,
+                                                              unsigned, const std::string&);
+extern template std::vector<Result> prove_seed_operation<6>(const Op&, const std::string&, const KeepObligation&,
+                                                              unsigned, const std::string&);
+
 }  // namespace ptm::proofs

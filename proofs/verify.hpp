@@ -63,7 +63,7 @@ VerifyReport verify_n(const VerifyOptions& opt) {
     auto keep = [&](const Obligation& ob) {
       return index.at({ob.op_name, ob.property}) % opt.shards == opt.shard;
     };
-    auto res = prove_operation<N>(op, name, keep, opt.timeout_ms, opt.smt2_dir, seed_rules<N>());
+    auto res = prove_seed_operation<N>(op, name, keep, opt.timeout_ms, opt.smt2_dir);
     done += static_cast<int>(res.size());
     rep.results.insert(rep.results.end(), res.begin(), res.end());
     if (opt.progress) opt.progress(done, static_cast<int>(obs.size()) / opt.shards);

@@ -3,5 +3,7 @@
 #include "proofs/verify.hpp"
 
 namespace ptm::proofs {
+template std::vector<Result> prove_seed_operation<4>(const Op&, const std::string&, const KeepObligation&, unsigned,
+                                                     const std::string&);
 VerifyReport verify_4(const VerifyOptions& opt) { return verify_n<4>(opt); }
 }  // namespace ptm::proofs

@@ -3,5 +3,7 @@
 #include "proofs/verify.hpp"
 
 namespace ptm::proofs {
+template std::vector<Result> prove_seed_operation<5>(const Op&, const std::string&, const KeepObligation&, unsigned,
+                                                     const std::string&);
 VerifyReport verify_5(const VerifyOptions& opt) { return verify_n<5>(opt); }
 }  // namespace ptm::proofs

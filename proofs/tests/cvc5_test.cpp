@@ -35,7 +35,7 @@ int main() {
   int checked = 0, disagree = 0, proved = 0, cti = 0;
   for (const auto& [op, name] : all_operations()) {
     if (name != "PT_ATTACH" && name != "PT_DETACH" && name != "wait") continue;
-    for (const auto& r : prove_operation<4>(op, name, [](const Obligation&) { return true; }, 20000, dir, seed_rules<4>())) {
+    for (const auto& r : prove_seed_operation<4>(op, name, [](const Obligation&) { return true; }, 20000, dir)) {
       if (r.verdict == UNKNOWN) continue;
       std::string file = dir + "/" + name + "--" + r.ob.property + ".smt2";
       std::string out = run("cvc5 --tlimit=60000 '" + file + "' 2>/dev/null");

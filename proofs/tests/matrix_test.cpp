@@ -32,7 +32,7 @@ int main() {
   int ran = 0, failures = 0, ctis = 0;
   for (const auto& [op, name] : all_operations()) {
     auto keep = [&](const Obligation& ob) { return idx.at({ob.op_name, ob.property}) % shards == shard; };
-    for (const auto& r : prove_operation<4>(op, name, keep, 20000, "", seed_rules<4>())) {
+    for (const auto& r : prove_seed_operation<4>(op, name, keep, 20000, "")) {
       ++ran;
       ctis += r.verdict == CTI;
       const bool must_prove = r.ob.invariant || !broken.count(r.ob.property);
