@@ -59,7 +59,7 @@ int explore_command(int procs, const explore::Options& opt_in, const std::string
         v.trace, v.property,
         {.header = fmt::format("Found by `ptmodel explore --procs {}{}`: a shortest trace ({} steps).\n{}: {}.{}", procs,
                                scn::semantics_flag(semantics), v.trace.size(), v.property, statement_of(v.property),
-                               semantics == "seed" ? "" : fmt::format("\nReplay with `ptmodel run{}`.", scn::semantics_flag(semantics))),
+                               scn::replay_note(semantics)),
          .procs = procs}));
   if (!outdir.empty()) {
     std::filesystem::create_directories(outdir);

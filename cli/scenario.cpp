@@ -467,6 +467,10 @@ std::string outcome_name(std::int64_t kind, std::int64_t err) {
 
 std::string semantics_flag(const std::string& name) { return name == "seed" ? "" : " --semantics " + name; }
 
+std::string replay_note(const std::string& name) {
+  return name == "seed" ? "" : "\nReplay with `ptmodel run" + semantics_flag(name) + "`.";
+}
+
 std::string select_semantics(const std::string& name) {
   auto parsed = parse_semantics(name);
   if (!parsed.mask) throw InputError(parsed.error);

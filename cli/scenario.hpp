@@ -83,6 +83,8 @@ std::string errno_name(std::int64_t e);
 std::string outcome_name(std::int64_t kind, std::int64_t err);
 // ` --semantics NAME` for a command that replays something found under NAME; empty for the seed.
 std::string semantics_flag(const std::string& name);
+// A witness header's last line, "\nReplay with `ptmodel run --semantics NAME`."; empty for the seed.
+std::string replay_note(const std::string& name);
 std::optional<int> signal_by_name(const std::string& s);
 std::string signal_name(std::int64_t sig);
 std::optional<Req> request_by_name(const std::string& s);

@@ -23,7 +23,7 @@ Witness write_witness(const proofs::PropertyVerdict& v, int procs, const std::st
       *v.witness, v.id,
       {.header = fmt::format("Found by `ptmodel verify{}` (shortest within its search).\n{}: {}.{}",
                              scn::semantics_flag(semantics), v.id, v.statement,
-                             semantics == "seed" ? "" : fmt::format("\nReplay with `ptmodel run --semantics {}`.", semantics)),
+                             scn::replay_note(semantics)),
        .procs = procs});
 }
 

@@ -25,7 +25,6 @@ inline std::string op_name(const Op& op) {
   return std::string(kOpNames[op.kind]);
 }
 
-
 // The effect branch a successful step took, as a small code (-1: the
 // operation has one), and its name. Each code is a combination of the seed's
 // own branches, noted per operation.

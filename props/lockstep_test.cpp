@@ -64,7 +64,6 @@ int main() {
     std::cout << fmt::format("  {:<20} {}\n", P::id, it == cov.violated.end() ? 0 : it->second);
   });
 
-
   for (int k = 0; k < 5; ++k)
     if (cov.kinds[k] == 0) missing.push_back(fmt::format("outcome kind {}", kind_name(k)));
   long pairs = 0;
