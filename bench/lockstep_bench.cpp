@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 100; ++i) {
       GenOp g = props::gen_op(s)(random.split(), 50).value();
       if (!props::expressible(s, g)) continue;
-      s = step<Concrete, kN>(s, g.op, g.args).next;
+      s = concrete_step<kN>(s, g.op, g.args).next;
       t.push_back(g);
     }
     total_steps += static_cast<long>(t.size());
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     for (const auto& t : traces) {
       auto s = initial_state<Concrete, kN>();
       for (const auto& g : t) {
-        auto st = step<Concrete, kN>(s, g.op, g.args);
+        auto st = concrete_step<kN>(s, g.op, g.args);
         sink += st.out.kind;
         s = st.next;
       }
@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     auto s = initial_state<Concrete, kN>();
     impl::Kernel k{kN, pid_max<kN>};
     for (const auto& g : t) {
-      auto st = step<Concrete, kN>(s, g.op, g.args);
+      auto st = concrete_step<kN>(s, g.op, g.args);
       auto io = impl::apply(k, g.op, g.args);
       disagreements += !impl::same_outcome(g.op, st.out, io, nullptr) ||
                        !impl::differences<kN>(st.next, impl::abstract<kN>(k, st.next)).empty();

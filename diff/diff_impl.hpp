@@ -180,7 +180,7 @@ Report run_n(SemanticsMask a, SemanticsMask b, const Options& opt) {
     StepOf<Concrete, N> other;
     {
       SemanticsScope under_b(b);
-      other = step<Concrete, N>(c.pre, c.op, c.args);
+      other = concrete_step<N>(c.pre, c.op, c.args);
     }
     const int oi = op_index_of(ops, c.op);
     if (c.out.kind != other.out.kind || c.out.error != other.out.error) {

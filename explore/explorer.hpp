@@ -332,7 +332,7 @@ class Explorer {
       const std::uint64_t id = frontier[i];
       const State<C, N> s = state_of(id);
       for (const auto& [op, a] : alphabet<N>(s, opt_.alphabet)) {
-        auto st = step<C, N>(s, op, a);
+        auto st = concrete_step<N>(s, op, a);
         ++part.transitions;
         StepCtx<C, N> ctx{s, op, a, st.out, st.next};
         check_properties(ctx, [&](int k) {
@@ -443,7 +443,7 @@ class Explorer {
       codec_.encode(state_of(path[k]), want);
       bool moved = false;
       for (const auto& [op, a] : alphabet<N>(s, opt_.alphabet)) {
-        auto st = step<C, N>(s, op, a);
+        auto st = concrete_step<N>(s, op, a);
         if (st.out.kind != K_OK) continue;
         codec_.encode(canonical<N>(st.next, opt_.reduction), got);
         if (got.size != want.size || std::memcmp(got.bytes.data(), want.bytes.data(), got.size) != 0) continue;
@@ -455,7 +455,7 @@ class Explorer {
       if (!moved) throw std::logic_error("explore: a stored path does not replay (the symmetry reduction is unsound)");
     }
     for (const auto& [op, a] : alphabet<N>(s, opt_.alphabet)) {
-      auto st = step<C, N>(s, op, a);
+      auto st = concrete_step<N>(s, op, a);
       StepCtx<C, N> ctx{s, op, a, st.out, st.next};
       if (last_step(ctx)) {
         v.trace.emplace_back(op, a);

@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto ops = explore::alphabet<N>(s, explore::Alphabet::oracle);
     const auto& [op, a] = ops[(data[i] | (data[i + 1] << 8)) % ops.size()];
     trace.emplace_back(op, a);
-    const auto st = step<Concrete, N>(s, op, a);
+    const auto st = concrete_step<N>(s, op, a);
     const auto io = impl::apply(k, op, a);
     std::string why;
     auto diffs = impl::differences<N>(st.next, impl::abstract<N>(k, st.next));

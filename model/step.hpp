@@ -161,18 +161,46 @@ inline bool any_check_removed() {
   return false;
 }
 
+// step<Concrete, N> as an ordinary function: the tools call it (and
+// step_or_fault) at run time, and their many files would each compile the
+// rules again for every table size they use (about 2 s of g++ -O2 per size,
+// more under the sanitizers). Both are compiled once per table size, in
+// model/concrete_step.cpp; the declarations below tell every other file so.
+// The rules stay the templates above: the constant-expression sweeps and the
+// symbolic and recording domains instantiate them directly.
+template <int N>
+StepOf<Concrete, N> concrete_step(const State<Concrete, N>& s, const Op& op, const Args<Concrete>& a) {
+  return step<Concrete, N>(s, op, a);
+}
+
 // step() for tools that may run a mutant (a check removed): without its check a
 // rule can index outside the table, where the kernel would dereference a bad
 // pointer and panic; that is the outcome `fault`, state unchanged. For the
 // seed an index outside the table is a bug in the model, and stays an exception.
 template <int N>
 StepOf<Concrete, N> step_or_fault(const State<Concrete, N>& s, const Op& op, const Args<Concrete>& a) {
-  if (!any_check_removed()) return step<Concrete, N>(s, op, a);
+  if (!any_check_removed()) return concrete_step<N>(s, op, a);
   try {
-    return step<Concrete, N>(s, op, a);
+    return concrete_step<N>(s, op, a);
   } catch (const char*) {
     return {Outcome<Concrete>::of_kind(K_FAULT, 0, NO_CHECK), s};
   }
 }
+
+// The table sizes the tools use: 2..8 (the scenario runner's largest, kRunProcs).
+extern template StepOf<Concrete, 2> concrete_step<2>(const State<Concrete, 2>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 3> concrete_step<3>(const State<Concrete, 3>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 4> concrete_step<4>(const State<Concrete, 4>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 5> concrete_step<5>(const State<Concrete, 5>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 6> concrete_step<6>(const State<Concrete, 6>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 7> concrete_step<7>(const State<Concrete, 7>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 8> concrete_step<8>(const State<Concrete, 8>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 2> step_or_fault<2>(const State<Concrete, 2>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 3> step_or_fault<3>(const State<Concrete, 3>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 4> step_or_fault<4>(const State<Concrete, 4>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 5> step_or_fault<5>(const State<Concrete, 5>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 6> step_or_fault<6>(const State<Concrete, 6>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 7> step_or_fault<7>(const State<Concrete, 7>&, const Op&, const Args<Concrete>&);
+extern template StepOf<Concrete, 8> step_or_fault<8>(const State<Concrete, 8>&, const Op&, const Args<Concrete>&);
 
 }  // namespace ptm

@@ -32,7 +32,7 @@ GuidedResult run_guided(std::uint64_t seed, int max_sequences, int max_steps, in
         GenOp g = gen_op(s)(random.split(), 50).value();  // split() leaves `random` a fresh half
         if (!expressible(s, g)) continue;
         if (!chosen) chosen = g;
-        auto out = step<Concrete, kN>(s, g.op, g.args).out;
+        auto out = concrete_step<kN>(s, g.op, g.args).out;
         if (!coverage().fired.count({Coverage::key(g.op), static_cast<int>(out.check)}) && out.check != NO_CHECK) {
           chosen = g;
           break;
@@ -41,7 +41,7 @@ GuidedResult run_guided(std::uint64_t seed, int max_sequences, int max_steps, in
       if (!chosen) continue;
       const GenOp& g = *chosen;
       trace.emplace_back(g.op, g.args);
-      auto st = step<Concrete, kN>(s, g.op, g.args);
+      auto st = concrete_step<kN>(s, g.op, g.args);
       coverage().record(g.op, st.out);
       StepCtx<Concrete, kN> ctx{s, g.op, g.args, st.out, st.next};
       for_each_property<Concrete, kN>(ctx, [](std::string_view id, auto, bool holds) {

@@ -43,7 +43,7 @@ struct HuntCmd : GenCommand<HModel, HSut> {
   using GenCommand::GenCommand;
   void run(const HModel& m, HSut& sut) const override {
     sut.trace.emplace_back(g.op, g.args);
-    auto st = step<Concrete, kN>(m.s, g.op, g.args);
+    auto st = concrete_step<kN>(m.s, g.op, g.args);
     StepCtx<Concrete, kN> ctx{m.s, g.op, g.args, st.out, st.next};
     bool broken = false;
     for_each_property<Concrete, kN>(ctx, [&](std::string_view id, auto, bool holds) {

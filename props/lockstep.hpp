@@ -61,7 +61,7 @@ struct GenCommand : rc::state::Command<Model, Sut> {
   GenOp g;
   explicit GenCommand(const Model& m) : g(*gen_op(m.s)) {}
   void checkPreconditions(const Model& m) const override { RC_PRE(expressible(m.s, g)); }
-  void apply(Model& m) const override { m.s = step<Concrete, kN>(m.s, g.op, g.args).next; }
+  void apply(Model& m) const override { m.s = concrete_step<kN>(m.s, g.op, g.args).next; }
   void show(std::ostream& os) const override { os << describe(g); }
 };
 
@@ -69,7 +69,7 @@ struct OpCmd : GenCommand<LModel, LSut> {
   using GenCommand::GenCommand;
   void run(const LModel& m, LSut& sut) const override {
     sut.trace.emplace_back(g.op, g.args);
-    auto st = step<Concrete, kN>(m.s, g.op, g.args);
+    auto st = concrete_step<kN>(m.s, g.op, g.args);
     coverage().record(g.op, st.out);
     StepCtx<Concrete, kN> ctx{m.s, g.op, g.args, st.out, st.next};
     for_each_property<Concrete, kN>(ctx, [](std::string_view id, auto, bool holds) {

@@ -86,7 +86,7 @@ TEST(Diff, ResumeSignalRangeRefusesPtStepWithABadSignalAndRepairsXstatValid) {
     SemanticsScope s(m);
     auto st = initial_state<Concrete, 3>();
     for (std::size_t i = 0; i < w.size(); ++i) {
-      auto out = step<Concrete, 3>(st, w[i].first, w[i].second);
+      auto out = concrete_step<3>(st, w[i].first, w[i].second);
       if (i + 1 < w.size()) {
         st = out.next;
       } else {

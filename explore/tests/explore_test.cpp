@@ -31,7 +31,7 @@ std::vector<long> naive_levels(Reduction r, int max_depth) {
     std::vector<State<C, N>> next;
     for (const auto& s : frontier)
       for (const auto& [op, a] : alphabet<N>(s)) {
-        auto st = step<C, N>(s, op, a);
+        auto st = concrete_step<N>(s, op, a);
         if (st.out.kind != K_OK) continue;
         auto c = canonical<N>(st.next, r);
         if (seen.insert(leaves(c)).second) next.push_back(c);
@@ -113,7 +113,7 @@ TEST(Explore, EveryViolationTraceReplaysToItsViolation) {
     auto s = initial_state<C, 3>();
     for (std::size_t k = 0; k < v.trace.size(); ++k) {
       const auto& [op, a] = v.trace[k];
-      auto st = step<C, 3>(s, op, a);
+      auto st = concrete_step<3>(s, op, a);
       if (k + 1 < v.trace.size()) {
         ASSERT_EQ(st.out.kind, K_OK) << "step " << k;
       } else {
@@ -149,7 +149,7 @@ State<C, N> random_state(int steps) {
   for (int i = 0; i < steps; ++i) {
     std::vector<State<C, N>> next;
     for (const auto& [op, a] : alphabet<N>(s, Alphabet::oracle)) {
-      auto st = step<C, N>(s, op, a);
+      auto st = concrete_step<N>(s, op, a);
       if (st.out.kind == K_OK && leaves(st.next) != leaves(s)) next.push_back(st.next);
     }
     if (next.empty()) break;
@@ -187,7 +187,7 @@ void renaming_commutes() {
     std::multiset<std::string> broken;
     std::multiset<std::pair<int, int>> outcomes;
     for (const auto& [op, a] : alphabet<N>(x, Alphabet::oracle)) {
-      auto st = step<C, N>(x, op, a);
+      auto st = concrete_step<N>(x, op, a);
       outcomes.insert({static_cast<int>(st.out.kind), static_cast<int>(st.out.check)});
       StepCtx<C, N> ctx{x, op, a, st.out, st.next};
       for_each_property<C, N>(ctx, [&](std::string_view id, auto, bool h) {

@@ -44,9 +44,9 @@ TEST(Oracle, EachCaseEndsWithWhatItCovers) {
   for (const auto& c : set.cases) {
     SCOPED_TRACE(c.id);
     auto s = initial_state<Concrete, 3>();
-    for (std::size_t k = 0; k + 1 < c.trace.size(); ++k) s = step<Concrete, 3>(s, c.trace[k].first, c.trace[k].second).next;
+    for (std::size_t k = 0; k + 1 < c.trace.size(); ++k) s = concrete_step<3>(s, c.trace[k].first, c.trace[k].second).next;
     const auto& [op, a] = c.trace.back();
-    auto st = step<Concrete, 3>(s, op, a);
+    auto st = concrete_step<3>(s, op, a);
     std::vector<int> ids;
     labels<3>(StepCtx<Concrete, 3>{s, op, a, st.out, st.next}, ids);
     std::vector<std::string> got;

@@ -96,7 +96,7 @@ TEST(Agreement, SymbolicAndConcreteStepsAgreeOnManyStates) {
     for (int i = 0; i < 30; ++i) {
       auto moves = alphabet<N>(s);
       const auto& [op, a] = moves[rc::gen::inRange<std::size_t>(0, moves.size())(random.split(), 10).value()];
-      auto st = step<Concrete, N>(s, op, a);
+      auto st = concrete_step<N>(s, op, a);
       if (st.out.kind != K_OK) continue;
       s = st.next;
       states.push_back(s);
@@ -117,7 +117,7 @@ TEST(Agreement, SymbolicAndConcreteStepsAgreeOnManyStates) {
       z3::expr_vector from(sym::ctx()), to(sym::ctx());
       bind(pre, s, from, to);
       bind(args, a, from, to);
-      auto want = step<Concrete, N>(s, op, a);
+      auto want = concrete_step<N>(s, op, a);
       std::vector<std::string> diffs;
       compare(st.out, want.out, from, to, "outcome", diffs);
       compare(st.next, want.next, from, to, "next", diffs);
