@@ -182,7 +182,13 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
   fmt::print("  {:<22} {:<10} {:<10}\n", "property", "A", "B");
   auto verdict = [](bool v, bool complete) { return v ? "violated" : complete ? "holds" : "not found"; };
   for (const auto& p : rep.properties) {
-    std::string change = p.violated_a && !p.violated_b ? "repaired by B" : !p.violated_a && p.violated_b ? "broken by B" : "";
+    // "repaired" and "broken" need the other side's search to be complete: a
+    // bounded search that found no violation says nothing.
+    std::string change = p.violated_a && !p.violated_b
+                             ? (rep.explore_b.complete ? "repaired by B" : "B's search bounded: repair not shown")
+                         : !p.violated_a && p.violated_b
+                             ? (rep.explore_a.complete ? "broken by B" : "A's search bounded: break not shown")
+                             : "";
     fmt::print("  {:<22} {:<10} {:<10} {}\n", p.id, verdict(p.violated_a, rep.explore_a.complete),
                verdict(p.violated_b, rep.explore_b.complete), change);
   }
