@@ -107,6 +107,8 @@ class Run {
       if (p.p_pid != q.p_pid) ch.push_back(fmt::format("pid {}", q.p_pid));
       if (p.p_pptr != q.p_pptr) ch.push_back(fmt::format("p_pptr {} -> {}", slot_name(p.p_pptr), slot_name(q.p_pptr)));
       if (p.p_oppid != q.p_oppid) ch.push_back(fmt::format("p_oppid {} -> {}", p.p_oppid, pid_text(q.p_oppid)));
+      if (p.p_pgid != q.p_pgid && p.p_state != PRS_FREE) ch.push_back(fmt::format("p_pgid {} -> {}", p.p_pgid, q.p_pgid));
+      if (p.p_sid != q.p_sid && p.p_state != PRS_FREE) ch.push_back(fmt::format("p_sid {} -> {}", p.p_sid, q.p_sid));
       auto flag = [&](const char* n, bool x, bool y) {
         if (x != y) ch.push_back(fmt::format("{}{}", y ? "+" : "-", n));
       };
@@ -116,6 +118,7 @@ class Run {
       flag("P_WEXIT", p.P_WEXIT, q.P_WEXIT);
       flag("P_SUGID", p.P_SUGID, q.P_SUGID);
       flag("P_INEXEC", p.P_INEXEC, q.P_INEXEC);
+      flag("P_EXEC", p.P_EXEC, q.P_EXEC);
       flag("P_STOPPED_SIG", p.P_STOPPED_SIG, q.P_STOPPED_SIG);
       flag("P_STOPPED_TRACE", p.P_STOPPED_TRACE, q.P_STOPPED_TRACE);
       flag("PS_INMEM", p.PS_INMEM, q.PS_INMEM);
@@ -183,6 +186,7 @@ class Run {
       else
         a.pid = t.pid;
     }
+    if (!l.pgid_of.empty()) a.value = names_.at(l.pgid_of).pid;
     const State<C, N> pre = s_;
     rec.procs = N;
     rec.pre = widen<N>(pre);
@@ -226,7 +230,10 @@ class Run {
       if (rec.out.check != NO_CHECK) out_ << "   [" << check_text(static_cast<int>(rec.out.check)) << "]";
       if (rec.out.kind == K_HANG) {
         std::vector<std::string> cyc;
-        for (int q : ancestor_cycle<N>(pre, static_cast<int>(pre.procs[a.actor].p_pptr)))
+        // PT_ATTACH walks from the caller's parent; setpgid's inferior() from the target.
+        const int from = l.op.kind == OP_SETPGID ? static_cast<int>(pfind<C>(pre, a.pid))
+                                                 : static_cast<int>(pre.procs[a.actor].p_pptr);
+        for (int q : ancestor_cycle<N>(pre, from))
           if (q != NOPROC) cyc.push_back(slot_name(q));
         out_ << fmt::format("\n        the p_pptr walk from {} cycles for ever through {}", slot_name(a.actor),
                             fmt::join(cyc, " -> "));
@@ -265,6 +272,7 @@ class Run {
       else if (f.key == "inexec") ok = live && p.P_INEXEC;
       else if (f.key == "sugid") ok = !gone && p.P_SUGID;
       else if (f.key == "swapped") ok = live && !p.PS_INMEM;
+      else if (f.key == "inmem") ok = live && p.PS_INMEM;
       else if (f.key == "parent") {
         ok = !gone && slot_name(p.p_pptr) == f.value;
         actual = fmt::format("parent is {}", gone ? "-" : slot_name(p.p_pptr));
@@ -272,6 +280,11 @@ class Run {
         std::int64_t want = names_.count(f.value) ? names_.at(f.value).pid : std::stoll(f.value, nullptr, 0);
         ok = !gone && p.p_oppid == want;
         actual = fmt::format("p_oppid is {}", p.p_oppid);
+      } else if (f.key == "pgid" || f.key == "sid") {
+        std::int64_t want = names_.count(f.value) ? names_.at(f.value).pid : std::stoll(f.value, nullptr, 0);
+        const std::int64_t have = f.key == "pgid" ? p.p_pgid : p.p_sid;
+        ok = !gone && have == want;
+        actual = fmt::format("p_{} is {}", f.key, have);
       } else if (f.key == "xstat") {
         auto sig = signal_by_name(f.value);
         std::int64_t want = sig ? *sig : std::stoll(f.value, nullptr, 0);

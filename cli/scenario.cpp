@@ -22,7 +22,7 @@ namespace ptm::scn {
 namespace {
 
 const std::map<std::string, int> kErrnos = {
-    {"EPERM", BSD_EPERM}, {"ESRCH", BSD_ESRCH}, {"EINTR", BSD_EINTR}, {"EIO", BSD_EIO},       {"ECHILD", BSD_ECHILD},
+    {"EPERM", BSD_EPERM}, {"ESRCH", BSD_ESRCH}, {"EINTR", BSD_EINTR}, {"EIO", BSD_EIO},       {"ECHILD", BSD_ECHILD}, {"EACCES", BSD_EACCES},
     {"EFAULT", BSD_EFAULT}, {"EBUSY", BSD_EBUSY}, {"EINVAL", BSD_EINVAL}, {"ENOSPC", BSD_ENOSPC}, {"EAGAIN", BSD_EAGAIN},
 };
 const char* const kSigNames[BSD_NSIG] = {
@@ -49,8 +49,8 @@ const std::map<std::string, Sysctl> kSysctlByName = [] {
   return m;
 }();
 const std::set<std::string> kStateFacts = {"running", "stopped", "zombie", "gone",  "traced",
-                                           "untraced", "exiting", "inexec", "sugid", "swapped"};
-const std::set<std::string> kValueFacts = {"parent", "oppid", "xstat", "pending"};
+                                           "untraced", "exiting", "inexec", "sugid", "swapped", "inmem"};
+const std::set<std::string> kValueFacts = {"parent", "oppid", "xstat", "pending", "pgid", "sid"};
 
 // Operations whose first word after the actor selects them.
 const std::map<std::string, OpKind> kActorOps = {
@@ -58,7 +58,7 @@ const std::map<std::string, OpKind> kActorOps = {
     {"exit-end", OP_EXIT_END},   {"wait", OP_WAIT},         {"kill", OP_KILL},       {"takesig", OP_TAKESIG},
     {"exec", OP_EXEC},           {"exec-begin", OP_EXEC_BEGIN}, {"exec-end", OP_EXEC_END}, {"setuid", OP_SETUID},
     {"seteuid", OP_SETEUID},     {"setgid", OP_SETGID},     {"setegid", OP_SETEGID}, {"setgroups", OP_SETGROUPS},
-    {"jail", OP_JAIL},           {"getppid", OP_GETPPID},
+    {"jail", OP_JAIL},           {"getppid", OP_GETPPID},   {"setsid", OP_SETSID},   {"setpgid", OP_SETPGID},
 };
 
 class Parser {
@@ -317,8 +317,9 @@ class Parser {
         auto [k, v] = kv(w[i]);
         if (v.empty() ? !kStateFacts.count(k) : !kValueFacts.count(k))
           fail(fmt::format("unknown fact `{}` (running, stopped, zombie, gone, traced, untraced, exiting, inexec, "
-                           "sugid, swapped, parent=, oppid=, xstat=, pending=)", w[i]));
+                           "sugid, swapped, inmem, parent=, oppid=, xstat=, pending=, pgid=, sid=)", w[i]));
         if (k == "parent") known(v);
+        if ((k == "pgid" || k == "sid" || k == "oppid") && !v.empty() && std::isalpha(static_cast<unsigned char>(v[0]))) known(v);
         l.facts.push_back({k, v});
       }
       return;
@@ -352,7 +353,6 @@ class Parser {
           else if (w[i] == "WUNTRACED") l.args.options |= BSD_WUNTRACED;
           else fail(fmt::format("unknown wait option `{}` (WNOHANG, WUNTRACED)", w[i]));
         }
-        if (l.target_is_pid && l.args.pid <= 0) fail("wait for a process group (pid <= 0) is not modelled; use a name, a pid or `any`");
         break;
       case OP_KILL:
         need_args(w, 4, 4, "NAME kill TARGET SIGNAL");
@@ -375,6 +375,17 @@ class Parser {
       case OP_SETEGID:
         need_args(w, 3, 3, "NAME setuid|seteuid|setgid|setegid ID");
         l.args.value = number(w[2], "an id");
+        break;
+      case OP_SETPGID:
+        // setpgid(pid, pgid): TARGET a name or a pid (0: the caller); PGID a name (its pid) or a number (0: the target's pid).
+        need_args(w, 4, 4, "NAME setpgid TARGET|0 PGID");
+        pid_arg(w[2], l, l.args.pid);
+        if (!w[3].empty() && std::isalpha(static_cast<unsigned char>(w[3][0]))) {
+          known(w[3]);
+          l.pgid_of = w[3];
+        } else {
+          l.args.value = number(w[3], "a process group id");
+        }
         break;
       case OP_SETGROUPS: {
         need_args(w, 2, 3, "NAME setgroups [G1,G2,...]");

@@ -30,7 +30,7 @@ struct Expect {
 
 struct Fact {
   std::string key;    // running, stopped, zombie, gone, traced, untraced, exiting, inexec, sugid, swapped,
-                      // parent, oppid, xstat, pending
+                      // parent, oppid, xstat, pending, pgid, sid
   std::string value;  // for key=value facts
 };
 
@@ -41,7 +41,8 @@ struct Line {
   std::string actor;   // the calling process, empty for operations without one
   Op op{};
   Args<Concrete> args = default_args<Concrete>();
-  std::string target;  // process named as the pid argument (ptrace, kill, wait, swap)
+  std::string target;  // process named as the pid argument (ptrace, kill, wait, swap, setpgid)
+  std::string pgid_of;  // setpgid: the group named by a process (its pid), else the number in args.value
   bool target_is_pid = false;  // the pid was given as a number
   std::string bind;    // fork/spawn: the name of the new process
   Expect expect;

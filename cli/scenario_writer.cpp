@@ -121,6 +121,8 @@ class Writer {
       case OP_SWAPOUT: text = "swapout " + who(static_cast<int>(a.pid)); break;
       case OP_SWAPIN_BEGIN: text = "swapin-begin " + who(static_cast<int>(a.pid)); break;
       case OP_SWAPIN: text = "swapin " + who(static_cast<int>(a.pid)); break;
+      case OP_SETSID: text = actor + " setsid"; break;
+      case OP_SETPGID: text = fmt::format("{} setpgid {} {}", actor, a.pid == 0 ? std::string("0") : pid_text(a.pid), a.value); break;
       case OP_COUNT: break;
     }
     const State<C, N> pre = s_;

@@ -91,7 +91,7 @@ expect 2 "bad_procs.scn:2: procs 9: expected 2..8" -- run "$data/bad_procs.scn"
 # explore and oracle: bad options exit 2; small runs work
 expect 2 "--procs 9: expected 2..5" -- explore --procs 9
 expect 2 "unknown semantics .nope." -- explore --procs 2 --semantics nope
-expect 1 "states +10 \(all reachable\)" -- explore --procs 2
+expect 1 "states +20 \(all reachable\)" -- explore --procs 2
 expect 3 "PARTIAL: stopped by max-depth" -- explore --procs 3 --max-depth 0
 expect 2 "--procs 1: expected 2..5" -- oracle --procs 1
 expect 2 "format" -- oracle --format pdf

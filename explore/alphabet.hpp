@@ -17,7 +17,8 @@ using C = Concrete;
 // run at every process (and the first pid no process has), resuming requests with data 0
 // and an invalid signal; fork, exit (both ways), wait (any, with and without
 // WNOHANG/WUNTRACED), kill with SIGSTOP/SIGKILL/SIGCONT, takesig, exec (both
-// steps), getppid; spawn (uid 1001); swap out and start a swap-in.
+// steps), getppid, setsid, setpgid(0, 0); spawn (uid 1001); swapping out a
+// process the swapper may take, and swapping a swapped-out one back in.
 //
 // The oracle's alphabet (Alphabet::oracle) adds, so that every check can
 // decide some step: every operation from a process that cannot run; invalid
@@ -25,7 +26,8 @@ using C = Concrete;
 // the target's memory, a PT_IO with an unknown op, register sets the i386
 // checks refuse, kill with an invalid signal and with SIGTERM; setuid, setgid,
 // setegid and setgroups to 0; and the operations that change credentials and
-// settings: seteuid/setuid to 1001, an
+// settings: setpgid(0, -1) and setpgid(pid, the caller's group) for every pid,
+// seteuid/setuid to 1001, an
 // execve of a set-uid-1001 image, jail(), getppid, finishing a swap-in, and
 // each sysctl written once to its non-default value (and securelevel lowered,
 // which fails).
@@ -63,7 +65,7 @@ std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s, Alphabet kind
         add(Op{OP_PTRACE, r}, b);
       }
       for (OpKind k : {OP_FORK, OP_EXIT, OP_EXIT_BEGIN, OP_WAIT, OP_KILL, OP_EXEC, OP_EXEC_BEGIN, OP_SETUID,
-                       OP_SETEUID, OP_SETGID, OP_SETEGID, OP_SETGROUPS, OP_JAIL, OP_GETPPID}) {
+                       OP_SETEUID, OP_SETGID, OP_SETEGID, OP_SETGROUPS, OP_JAIL, OP_GETPPID, OP_SETSID, OP_SETPGID}) {
         Args<C> b = a;
         b.pid = pids.front();
         b.sig = BSD_SIGCONT;
@@ -113,6 +115,22 @@ std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s, Alphabet kind
       }
     }
     add(Op{OP_FORK}, a);
+    add(Op{OP_SETSID}, a);
+    {
+      Args<C> b = a;  // setpgid(0, 0): lead a new group of one's own
+      b.pid = 0;
+      b.value = 0;
+      add(Op{OP_SETPGID}, b);
+      if (oracle) {
+        b.value = -1;
+        add(Op{OP_SETPGID}, b);
+        for (std::int64_t pid : pids) {  // setpgid(pid, caller's group)
+          b.pid = pid;
+          b.value = p.p_pgid;
+          add(Op{OP_SETPGID}, b);
+        }
+      }
+    }
     add(Op{OP_EXIT}, a);
     add(Op{OP_EXIT_BEGIN}, a);
     add(Op{OP_EXEC_BEGIN}, a);
@@ -186,7 +204,9 @@ std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s, Alphabet kind
     if (s.procs[i].p_state != PRS_NORMAL) continue;
     Args<C> b = default_args<C>();
     b.pid = i;
-    add(Op{s.procs[i].PS_INMEM ? OP_SWAPOUT : OP_SWAPIN_BEGIN}, b);
+    // Swap out what the swapper may take; bring back what it took.
+    if (s.procs[i].PS_INMEM && swapout_eligible<C>(s.procs[i])) add(Op{OP_SWAPOUT}, b);
+    if (!s.procs[i].PS_INMEM && !s.procs[i].PS_SWAPPINGIN) add(Op{OP_SWAPIN}, b);
   }
   return out;
 }

@@ -51,6 +51,8 @@ State<Concrete, N> canonical(const State<Concrete, N>& in, Reduction r) {
       if (p.p_state == PRS_FREE) continue;
       p.p_pid = rot(p.p_pid);
       p.p_oppid = rot(p.p_oppid);
+      p.p_pgid = rot(p.p_pgid);  // group and session ids are pids too
+      p.p_sid = rot(p.p_sid);
     }
     s.lastpid = rot(s.lastpid);
   }

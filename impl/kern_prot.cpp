@@ -1,11 +1,15 @@
-// kern_prot.c of the seed's era (kernel-context.md §3, §9): suser_cred,
-// prison_check, the see-other tests, p_cansee, p_candebug, p_cansignal, the
-// setuid family, and jail(2); plus the sysctl writes the model has.
+// kern_prot.c of FreeBSD 5.x: suser_cred, prison_check, the see-other tests,
+// p_cansee, p_candebug, p_cansignal, the setuid family, setsid and setpgid;
+// jail(2) (kern_jail.c) and the sysctl writes the model has.
+// /work/notes/impl-env.md names the text each follows.
 #include <algorithm>
 
 #include "impl/sim.hpp"
 
 namespace impl {
+
+void pgrp_free(Kernel& k, pgrp* pg);
+void session_free(Kernel& k, session* s);
 
 namespace {
 const ucred& cred_of(thread* td) { return *td->td_proc->p_ucred; }
@@ -82,6 +86,10 @@ int Kernel::p_candebug(thread* td, proc* p) {
 
 int Kernel::p_cansignal(thread* td, proc* p, int signum) {
   if (td->td_proc == p) return 0;
+  // "UNIX signalling semantics require that processes in the same session
+  // always be able to deliver SIGCONT to one another, overriding the
+  // remaining protections." (p_cansignal, before cr_cansignal's tests)
+  if (signum == BSD_SIGCONT && p_session(td->td_proc) == p_session(p)) return 0;
   const ucred& tc = cred_of(td);
   const ucred& pc = *p->p_ucred;
   int error;
@@ -114,15 +122,24 @@ void change_cred(proc* p, F&& f) {
 }
 }  // namespace
 
+// setuid() and setgid(): kern_prot.c defines POSIX_APPENDIX_B_4_2_2 and no
+// header defines _POSIX_SAVED_IDS, so the permission test is
+// `uid != cr_ruid && uid != cr_uid && suser_cred(cr, PRISON_ROOT) != 0` (EPERM)
+// and every permitted call sets the real, saved and effective ids, each with
+// setsugid() when it changes (the `#ifdef _POSIX_SAVED_IDS` guard around the
+// real/saved block is compiled out).
 int Kernel::setuid(thread* td, uid_t uid) {
   proc* p = td->td_proc;
   const ucred old = *p->p_ucred;
-  if (uid != old.cr_ruid && uid != old.cr_uid && suser_cred(old, true) != 0) return fail_at(C_SETUID_PERM, BSD_EPERM);
-  if (uid == old.cr_uid || suser_cred(old, true) == 0) {
-    if (uid != old.cr_ruid) { change_cred(p, [&](ucred& c) { c.cr_ruid = uid; }); setsugid(p); }
-    if (uid != old.cr_svuid) { change_cred(p, [&](ucred& c) { c.cr_svuid = uid; }); setsugid(p); }
-  }
+  if (uid != old.cr_ruid &&  // allow setuid(getuid())
+      uid != old.cr_uid &&   // allow setuid(geteuid()) (B.4.2.2)
+      suser_cred(old, true) != 0)
+    return fail_at(C_SETUID_PERM, BSD_EPERM);
+  PROC_LOCK(p);
+  if (uid != old.cr_ruid) { change_cred(p, [&](ucred& c) { c.cr_ruid = uid; }); setsugid(p); }
+  if (uid != old.cr_svuid) { change_cred(p, [&](ucred& c) { c.cr_svuid = uid; }); setsugid(p); }
   if (uid != old.cr_uid) { change_cred(p, [&](ucred& c) { c.cr_uid = uid; }); setsugid(p); }
+  PROC_UNLOCK(p);
   return 0;
 }
 int Kernel::seteuid(thread* td, uid_t euid) {
@@ -136,13 +153,15 @@ int Kernel::seteuid(thread* td, uid_t euid) {
 int Kernel::setgid(thread* td, gid_t gid) {
   proc* p = td->td_proc;
   const ucred old = *p->p_ucred;
-  if (gid != old.cr_rgid && gid != old.cr_groups[0] && suser_cred(old, true) != 0)
+  if (gid != old.cr_rgid &&       // allow setgid(getgid())
+      gid != old.cr_groups[0] &&  // allow setgid(getegid()) (B.4.2.2)
+      suser_cred(old, true) != 0)
     return fail_at(C_SETGID_PERM, BSD_EPERM);
-  if (gid == old.cr_groups[0] || suser_cred(old, true) == 0) {
-    if (old.cr_rgid != gid) { change_cred(p, [&](ucred& c) { c.cr_rgid = gid; }); setsugid(p); }
-    if (old.cr_svgid != gid) { change_cred(p, [&](ucred& c) { c.cr_svgid = gid; }); setsugid(p); }
-  }
+  PROC_LOCK(p);
+  if (old.cr_rgid != gid) { change_cred(p, [&](ucred& c) { c.cr_rgid = gid; }); setsugid(p); }
+  if (old.cr_svgid != gid) { change_cred(p, [&](ucred& c) { c.cr_svgid = gid; }); setsugid(p); }
   if (old.cr_groups[0] != gid) { change_cred(p, [&](ucred& c) { c.cr_groups[0] = gid; }); setsugid(p); }
+  PROC_UNLOCK(p);
   return 0;
 }
 int Kernel::setegid(thread* td, gid_t egid) {
@@ -176,6 +195,103 @@ int Kernel::jail(thread* td) {
   td->td_retval[0] = id;
   return 0;
 }
+// setsid() (5.x kern_prot.c): EPERM when the caller already leads a group
+// (p_pgid == p_pid) or its pid names a group; otherwise enterpgrp() with a new
+// group and a new session, and the new sid (the pid) is the return value.
+int Kernel::setsid(thread* td) {
+  proc* p = td->td_proc;
+  pgrp* newpgrp = pgrp_alloc();       // MALLOC(newpgrp, ..., M_PGRP, M_WAITOK | M_ZERO)
+  session* newsess = session_alloc();  // MALLOC(newsess, ..., M_SESSION, M_WAITOK | M_ZERO)
+  int error = 0;
+  sx_xlock(proctree_lock);
+  if (p_pgid(p) == p->p_pid || pgfind(p->p_pid) != nullptr) {
+    error = fail_at(C_SETSID_PERM, BSD_EPERM);
+  } else {
+    (void)enterpgrp(p, p->p_pid, newpgrp, newsess);
+    td->td_retval[0] = p->p_pid;
+    newpgrp = nullptr;
+    newsess = nullptr;
+  }
+  sx_xunlock(proctree_lock);
+  if (newpgrp != nullptr) pgrp_free(*this, newpgrp);
+  if (newsess != nullptr) session_free(*this, newsess);
+  return error;
+}
+
+// setpgid() (5.x kern_prot.c), its tests in the source's order:
+//   pgid < 0: EINVAL;
+//   a target other than the caller: pfind fails or !inferior: ESRCH;
+//   p_cansee fails: its error; no pgrp or another session: EPERM; P_EXEC: EACCES;
+//   SESS_LEADER(target): EPERM;
+//   pgid 0 means the target's pid; no group pgid: a new one if pgid is the
+//   target's pid, else EPERM; the target's own group: nothing to do; a group
+//   of another session, not named by the target's pid: EPERM; else join it.
+int Kernel::setpgid(thread* td, int pid, int pgid) {
+  proc* curp = td->td_proc;
+  proc* targp;
+  pgrp* pg;
+  int error;
+  if (pgid < 0) return fail_at(C_SETPGID_EINVAL, BSD_EINVAL);
+  error = 0;
+  pgrp* newpgrp = pgrp_alloc();  // MALLOC(newpgrp, ..., M_PGRP, M_WAITOK | M_ZERO)
+  sx_xlock(proctree_lock);
+  if (pid != 0 && pid != curp->p_pid) {
+    if ((targp = pfind(pid)) == nullptr) {
+      error = fail_at(C_SETPGID_ESRCH, BSD_ESRCH);
+      goto done;
+    }
+    last_check = C_SETPGID_INFERIOR_LOOP;  // what a walk that never ends is attributed to
+    if (!inferior(targp)) {
+      PROC_UNLOCK(targp);
+      error = fail_at(C_SETPGID_NOT_INFERIOR, BSD_ESRCH);
+      goto done;
+    }
+    if ((error = p_cansee(td, targp)) != 0) {
+      PROC_UNLOCK(targp);
+      error = fail_at(C_SETPGID_CANSEE, error);
+      goto done;
+    }
+    if (targp->p_pgrp == nullptr || p_session(targp) != p_session(curp)) {
+      PROC_UNLOCK(targp);
+      error = fail_at(C_SETPGID_SESSION, BSD_EPERM);
+      goto done;
+    }
+    if (targp->p_flag & P_EXEC) {
+      PROC_UNLOCK(targp);
+      error = fail_at(C_SETPGID_EXEC, BSD_EACCES);
+      goto done;
+    }
+    PROC_UNLOCK(targp);
+  } else {
+    targp = curp;
+  }
+  if (SESS_LEADER(targp)) {
+    error = fail_at(C_SETPGID_LEADER, BSD_EPERM);
+    goto done;
+  }
+  if (pgid == 0) pgid = targp->p_pid;
+  if ((pg = pgfind(pgid)) == nullptr) {
+    if (pgid == targp->p_pid) {
+      error = enterpgrp(targp, pgid, newpgrp, nullptr);
+      if (error == 0) newpgrp = nullptr;
+    } else {
+      error = fail_at(C_SETPGID_PGRP, BSD_EPERM);
+    }
+  } else {
+    if (pg == targp->p_pgrp) goto done;
+    if (pg->pg_id != targp->p_pid && pg->pg_session != p_session(curp)) {
+      error = fail_at(C_SETPGID_PGRP, BSD_EPERM);
+      goto done;
+    }
+    error = enterthispgrp(targp, pg);
+  }
+done:
+  sx_xunlock(proctree_lock);
+  KASSERT(error == 0 || newpgrp != nullptr, "setpgid failed and newpgrp is NULL");
+  if (newpgrp != nullptr) pgrp_free(*this, newpgrp);
+  return error;
+}
+
 int Kernel::sysctl_write(int which, int value) {
   switch (which) {
     case 0:

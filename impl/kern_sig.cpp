@@ -178,6 +178,21 @@ int Kernel::issignal(thread* td) {
   return sig;
 }
 
+// trapsignal() (5.x kern_sig.c): "Send a signal caused by a trap to the
+// current thread. If it will be caught immediately, deliver it with correct
+// code. Otherwise, post it normally." A traced process, or one that does not
+// catch the signal (every process here: default dispositions), takes the
+// second branch: p_code and p_sig recorded, then psignal(p, sig) (tdsignal(td,
+// sig) in later 5.x: the same for one thread).
+void Kernel::trapsignal(thread* td, int sig, unsigned long code) {
+  proc* p = td->td_proc;
+  PROC_LOCK(p);
+  p->p_code = code; /* XXX for core dump/debugger */
+  p->p_sig = sig;   /* XXX to verify code */
+  psignal(p, sig);
+  PROC_UNLOCK(p);
+}
+
 int Kernel::kill(thread* td, pid_t pid, int signum) {
   if (static_cast<unsigned>(signum) > _SIG_MAXSIG) return fail_at(C_KILL_SIGRANGE, BSD_EINVAL);
   // Process groups and broadcast (pid <= 0) are not modelled.

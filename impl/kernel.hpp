@@ -23,10 +23,14 @@
 
 namespace impl {
 
+// The kernel's types, i386 (sys/types.h, machine/_types.h): uid_t and gid_t
+// are __uint32_t, pid_t is __int32_t. The harness converts the model's wider
+// argument values to these as a C call converts an argument (trap.cpp).
 using pid_t = std::int32_t;
-using uid_t = std::int64_t;
-using gid_t = std::int64_t;
-using vm_offset_t = std::uint64_t;
+using uid_t = std::uint32_t;
+using gid_t = std::uint32_t;
+using u_int = std::uint32_t;
+using vm_offset_t = std::uint64_t;  // 32 bits on i386; every user address here is below 4 GB
 using namespace ptm;  // the request, errno and signal numbers of <sys/*.h>
 
 struct KernelFault : std::runtime_error {
@@ -85,6 +89,7 @@ inline constexpr std::uint32_t PSL_USER = 0x202;  // IF and the reserved bit 1
 inline constexpr std::uint32_t SEL_UPL = 3;
 inline constexpr std::uint32_t GUCODE_SEL = 0x1f;  // a user code selector, RPL 3
 inline constexpr vm_offset_t VM_MAXUSER_ADDRESS = 0xbfc00000;
+inline constexpr int T_TRCTRAP = 10;  // trace trap (machine/trap.h)
 struct reg {  // struct reg, 19 registers
   std::uint32_t r_fs, r_es, r_ds, r_edi, r_esi, r_ebp, r_isp, r_ebx, r_edx, r_ecx, r_eax, r_trapno, r_err, r_eip,
       r_cs, r_eflags, r_esp, r_ss, r_gs;
@@ -148,6 +153,20 @@ enum : int { PS_INMEM = 0x1, PS_SWAPPINGIN = 0x40 };
 enum prstate { PRS_NEW = 0, PRS_NORMAL = 1, PRS_ZOMBIE = 2 };
 
 struct proc;
+
+// Sessions and process groups (sys/proc.h, 5.x): a process's p_pgrp; its
+// session is p_pgrp->pg_session (the kernel's p_session and p_pgid are macros).
+struct session {
+  int s_count = 0;          // ref count: the process groups in the session
+  proc* s_leader = nullptr;  // the session leader (NULL once it has exited)
+  pid_t s_sid = 0;          // the session ID
+};
+struct pgrp {
+  std::list<proc*> pg_members;  // LIST_HEAD pg_members: front is the head
+  session* pg_session = nullptr;
+  pid_t pg_id = 0;
+  int pg_jobc = 0;  // # procs qualifying pgrp for job control
+};
 struct thread {
   proc* td_proc = nullptr;
   int td_retval[2] = {0, 0};
@@ -174,21 +193,30 @@ struct proc {
   int p_flag = 0;
   int p_sflag = 0;
   int p_lock = 0;  // _PHOLD count
+  pgrp* p_pgrp = nullptr;  // kept by a zombie until wait1() reaps it (leavepgrp)
   std::uint16_t p_xstat = 0;
   sigset_t p_siglist;
   ucred_ref p_ucred;
   std::shared_ptr<vmspace> p_vmspace;
   mtx p_mtx{"process lock", 30};
   thread td;  // FIRST_THREAD_IN_PROC(p): one thread per process
-  // The two-step exit and execve keep their arguments between the steps.
+  // The two-step exit and execve keep their arguments between the steps (the
+  // harness's, not kernel fields): the owner of a set-uid / set-gid image as
+  // a uid_t / gid_t, or -1 when the image is not set-id.
   int p_exit_rv = 0;
-  uid_t p_exec_suid = -1;
-  gid_t p_exec_sgid = -1;
+  std::int64_t p_exec_suid = -1;
+  std::int64_t p_exec_sgid = -1;
+  // For a trap: p_code and p_sig (kern_sig.c trapsignal: "XXX for core dump/debugger").
+  unsigned long p_code = 0;
+  int p_sig = 0;
 };
 // FIRST_THREAD_IN_PROC and P_SHOULDSTOP are macros in the kernel; functions
 // here, so they do not leak into the model's headers.
 inline thread* FIRST_THREAD_IN_PROC(proc* p) { return &p->td; }
 inline int P_SHOULDSTOP(const proc* p) { return p->p_flag & P_STOPPED; }
+inline session* p_session(const proc* p) { return p->p_pgrp ? p->p_pgrp->pg_session : nullptr; }
+inline pid_t p_pgid(const proc* p) { return p->p_pgrp->pg_id; }
+inline bool SESS_LEADER(const proc* p) { return p_session(p) && p_session(p)->s_leader == p; }
 
 // Lock order (the witness-like check): Giant, proctree_lock, allproc_lock,
 // process locks, sched_lock.

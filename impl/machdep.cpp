@@ -53,4 +53,25 @@ int Kernel::ptrace_single_step(thread* td) {
   return 0;
 }
 
+// trap() (5.x i386 trap.c), the user-mode trace trap: the CPU, running a user
+// instruction with PSL_T set, raises T_TRCTRAP; trap() clears PSL_T in the
+// trapframe, takes SIGTRAP (ucode 0), and posts it with trapsignal(); userret()
+// then returns to the thread, whose next issignal() takes the signal. (The
+// P_WEXIT test before the switch does not apply: an exiting thread does not
+// return to user mode here.) The harness calls it when a thread with PSL_T
+// returns to user mode (impl/trap.cpp, OP_TAKESIG).
+void Kernel::trap(thread* td, int type) {
+  int i = 0;
+  unsigned long ucode = 0;
+  switch (type) {
+    case T_TRCTRAP: /* trace trap */
+      td->td_frame.r_eflags &= ~PSL_T;
+      i = BSD_SIGTRAP;
+      break;
+    default:
+      panic("trap: only T_TRCTRAP is simulated");
+  }
+  trapsignal(td, i, ucode);
+}
+
 }  // namespace impl

@@ -41,6 +41,9 @@ class Kernel {
   int pid_max;
   static constexpr int PID_RESERVED = 2;  // the model's stand-in for the kernel's 100
   std::list<proc*> allproc, zombproc;
+  // The process groups (the kernel's pgrphashtbl, one list here) and the
+  // storage of pgrps and sessions (MALLOC/FREE).
+  std::list<pgrp*> pgrphash;
   // The last check an error return was attributed to (for comparing with the model).
   int last_check = -1;
 
@@ -72,6 +75,17 @@ class Kernel {
   proc* proc_alloc();  // an item of the proc zone
   void proc_free(proc* p);
   std::optional<pid_t> alloc_pid();
+  bool inferior(proc* p);  // is p an inferior of curproc?
+  pgrp* pgfind(pid_t pgid);
+  int enterpgrp(proc* p, pid_t pgid, pgrp* pg, session* sess);
+  int enterthispgrp(proc* p, pgrp* pg);
+  void doenterpgrp(proc* p, pgrp* pg);
+  int leavepgrp(proc* p);
+  void pgdelete(pgrp* pg);
+  void fixjobc(proc* p, pgrp* pg, int entering);
+  void orphanpg(pgrp* pg);
+  pgrp* pgrp_alloc();  // MALLOC(M_PGRP, M_ZERO)
+  session* session_alloc();  // MALLOC(M_SESSION, M_ZERO)
 
   // ---- credentials (kern_prot.cpp) --------------------------------------------
   int suser_cred(const ucred& cred, bool prison_root) const;
@@ -87,6 +101,8 @@ class Kernel {
   int setegid(thread* td, gid_t egid);
   int setgroups(thread* td, int ngroups, const gid_t* gids);
   int jail(thread* td);
+  int setsid(thread* td);
+  int setpgid(thread* td, int pid, int pgid);
   int sysctl_write(int which, int value);
   void setsugid(proc* p) { p->p_flag |= P_SUGID; }
 
@@ -97,6 +113,7 @@ class Kernel {
   void thread_unsuspend(proc* p);
   void setrunnable(thread* td);
   int kill(thread* td, pid_t pid, int signum);
+  void trapsignal(thread* td, int sig, unsigned long code);
 
   // ---- process life (kern_fork.cpp, kern_exit.cpp, kern_exec.cpp) -------------------
   int fork1(thread* td, proc** procp);
@@ -104,10 +121,14 @@ class Kernel {
   int exit1_begin(thread* td, int rv);
   void exit1_finish(thread* td);
   int wait1(thread* td, pid_t pid, int* status, int options, pid_t* retpid);
-  int execve_begin(thread* td, uid_t suid, gid_t sgid);
+  int execve_begin(thread* td, std::int64_t suid, std::int64_t sgid);
   void execve_finish(thread* td);
 
-  // ---- the swapper (vm_glue.cpp) -------------------------------------------------
+  // ---- the swapper (vm_glue.c; kern_fork.cpp) ---------------------------------------
+  // swapout: the pageout daemon's swapout_procs() choosing p (it swaps p out
+  // only if p passes every test of swapout_procs); swapin_begin / swapin: the
+  // swapper's faultin(p), its start (PS_SWAPPINGIN) and its end.
+  bool swapout_eligible(proc* p);
   void swapout(proc* p);
   void swapin_begin(proc* p);
   void swapin(proc* p);
@@ -137,6 +158,7 @@ class Kernel {
   int set_dbregs(thread* td, const dbreg* regs);
   int ptrace_set_pc(thread* td, unsigned long addr);
   int ptrace_single_step(thread* td);
+  void trap(thread* td, int type);  // a user-mode trap (i386 trap.c), T_TRCTRAP only
 
   // ---- the seed (sys_process.cpp) ------------------------------------------------
   int proc_read_regs(thread* td, reg* regs);
@@ -169,21 +191,27 @@ class Kernel {
     proc p;
   };
   std::vector<ZoneItem> zone_;
+  std::list<std::unique_ptr<pgrp>> pgrp_store_;
+  std::list<std::unique_ptr<session>> session_store_;
+  friend void pgrp_free(Kernel&, pgrp*);
+  friend void session_free(Kernel&, session*);
 };
 
 // struct uio and struct iovec (sys/uio.h)
 enum uio_rw_t { UIO_READ, UIO_WRITE };  // enum uio_rw
 enum uio_seg_t { UIO_USERSPACE, UIO_SYSSPACE };  // enum uio_seg
+// i386 widths: iov_len is size_t (32 bits), uio_offset off_t (64), uio_resid int.
 struct Kernel::uio {
   void* iov_base;  // a kernel address (UIO_SYSSPACE) or a user address in uio_td's process
-  std::size_t iov_len;
+  std::uint32_t iov_len;
   std::int64_t uio_offset;
-  std::int64_t uio_resid;
+  int uio_resid;
   uio_seg_t uio_segflg;
   uio_rw_t uio_rw;
   thread* uio_td;
 };
-// struct ptrace_io_desc (sys/ptrace.h), i386 layout
+// struct ptrace_io_desc (sys/ptrace.h), i386 layout: int piod_op; void
+// *piod_offs; void *piod_addr; size_t piod_len (a 32-bit size_t).
 struct ptrace_io_desc {
   std::int32_t piod_op;
   std::uint32_t piod_offs;

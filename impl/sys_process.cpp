@@ -27,25 +27,43 @@ int Kernel::proc_read_fpregs(thread* td, fpreg* regs) { PROC_ACTION(fill_fpregs(
 int Kernel::proc_write_fpregs(thread* td, fpreg* regs) { PROC_ACTION(set_fpregs(td, regs)); }       // seed 133-138
 
 namespace {
-// uiomove(): move n bytes between the kernel buffer and the uio's iovec.
-int uiomove(Kernel& k, std::uint8_t* kbuf, std::size_t n, Kernel::uio* uio) {
+// libkern's min(): `static __inline u_int min(u_int a, u_int b)`; the seed's
+// `len = min(PAGE_SIZE - page_offset, uio->uio_resid)` converts a negative
+// uio_resid to a large u_int.
+inline u_int min(u_int a, u_int b) { return a < b ? a : b; }
+
+// uiomove() (5.x kern_subr.c): `while (n > 0 && uio->uio_resid)` move
+// cnt = min(iov_len, n) bytes, then iov_base += cnt, iov_len -= cnt,
+// uio_resid -= cnt, uio_offset += cnt, n -= cnt; a copyin/copyout error
+// returns at once, the counts untouched. One iovec (the seed's); an empty one
+// would step to the next, which never happens: iov_len and uio_resid start
+// equal (mod 2^32) and fall together. uio_resid is an int and the
+// arithmetic wraps as i386 does.
+int uiomove(Kernel& k, std::uint8_t* cp, int n, Kernel::uio* uio) {
   int error = 0;
-  if (uio->uio_segflg == UIO_SYSSPACE) {
-    auto* ubuf = static_cast<std::uint8_t*>(uio->iov_base);
-    if (uio->uio_rw == UIO_READ) std::memcpy(ubuf, kbuf, n);
-    else std::memcpy(kbuf, ubuf, n);
-  } else {
-    thread* saved = k.curthread;
-    k.curthread = uio->uio_td;
-    auto uaddr = reinterpret_cast<vm_offset_t>(uio->iov_base);
-    error = uio->uio_rw == UIO_READ ? k.copyout(kbuf, uaddr, n) : k.copyin(uaddr, kbuf, n);
-    k.curthread = saved;
-    if (error) return k.fail_at(C_RWMEM_UIOMOVE, error);
+  while (n > 0 && uio->uio_resid) {
+    u_int cnt = uio->iov_len;
+    if (cnt == 0) panic("uiomove: past the seed's one iovec");
+    if (cnt > static_cast<u_int>(n)) cnt = static_cast<u_int>(n);
+    if (uio->uio_segflg == UIO_SYSSPACE) {
+      auto* ubuf = static_cast<std::uint8_t*>(uio->iov_base);
+      if (uio->uio_rw == UIO_READ) std::memcpy(ubuf, cp, cnt);
+      else std::memcpy(cp, ubuf, cnt);
+    } else {
+      thread* saved = k.curthread;
+      k.curthread = uio->uio_td;
+      auto uaddr = reinterpret_cast<vm_offset_t>(uio->iov_base);
+      error = uio->uio_rw == UIO_READ ? k.copyout(cp, uaddr, cnt) : k.copyin(uaddr, cp, cnt);
+      k.curthread = saved;
+      if (error) return k.fail_at(C_RWMEM_UIOMOVE, error);
+    }
+    uio->iov_base = static_cast<std::uint8_t*>(uio->iov_base) + cnt;
+    uio->iov_len -= cnt;
+    uio->uio_resid = static_cast<int>(static_cast<u_int>(uio->uio_resid) - cnt);
+    uio->uio_offset += cnt;
+    cp += cnt;
+    n -= static_cast<int>(cnt);
   }
-  uio->iov_base = static_cast<std::uint8_t*>(uio->iov_base) + n;
-  uio->iov_len -= n;
-  uio->uio_resid -= static_cast<std::int64_t>(n);
-  uio->uio_offset += static_cast<std::int64_t>(n);
   return error;
 }
 }  // namespace
@@ -70,10 +88,10 @@ int Kernel::proc_rwmem(proc* p, uio* uio) {
   /* Only map in one page at a time. */
   do {
     object = nullptr;
-    vm_offset_t uva = static_cast<vm_offset_t>(static_cast<std::uint32_t>(uio->uio_offset));
+    vm_offset_t uva = static_cast<vm_offset_t>(static_cast<std::uint32_t>(uio->uio_offset));  // 32-bit vm_offset_t
     vm_offset_t pageno = uva & ~(PAGE_SIZE - 1);  // trunc_page
-    std::size_t page_offset = uva - pageno;
-    std::size_t len = std::min<std::int64_t>(PAGE_SIZE - page_offset, uio->uio_resid);
+    int page_offset = static_cast<int>(uva - pageno);
+    u_int len = min(PAGE_SIZE - page_offset, static_cast<u_int>(uio->uio_resid));
 
     /* Fault the page on behalf of the process */
     error = vm_fault(*vm, pageno, reqprot);
@@ -110,11 +128,11 @@ int Kernel::proc_rwmem(proc* p, uio* uio) {
     ++m->wire_count;
     /* Now do the i/o move. */
     if (writing) {
-      error = uiomove(*this, kva + page_offset, len, uio);
+      error = uiomove(*this, kva + page_offset, static_cast<int>(len), uio);
       if (!error) std::memcpy(m->data.data() + page_offset, kva + page_offset, len);
     } else {
       std::memcpy(kva + page_offset, m->data.data() + page_offset, len);
-      error = uiomove(*this, kva + page_offset, len, uio);
+      error = uiomove(*this, kva + page_offset, static_cast<int>(len), uio);
     }
     /* release the page and the object */
     --m->wire_count;
@@ -480,8 +498,8 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
       piod = static_cast<ptrace_io_desc*>(addr);
       uio.iov_base = reinterpret_cast<void*>(static_cast<vm_offset_t>(piod->piod_addr));
       uio.iov_len = piod->piod_len;
-      uio.uio_offset = static_cast<std::int64_t>(piod->piod_offs);
-      uio.uio_resid = piod->piod_len;
+      uio.uio_offset = static_cast<std::int64_t>(piod->piod_offs);  // (off_t)(uintptr_t), a 32-bit pointer
+      uio.uio_resid = static_cast<int>(piod->piod_len);  // size_t to int: 0xffffffff is -1
       uio.uio_segflg = UIO_USERSPACE;
       uio.uio_td = td;
       switch (piod->piod_op) {
@@ -499,7 +517,7 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
       mtx_lock(Giant);
       error = proc_rwmem(p, &uio);
       mtx_unlock(Giant);
-      piod->piod_len -= static_cast<std::uint32_t>(uio.uio_resid);
+      piod->piod_len -= static_cast<std::uint32_t>(uio.uio_resid);  // size_t -= int, modulo 2^32
       return (error);
 
     case PT_KILL:

@@ -14,11 +14,24 @@ using C = Concrete;
 namespace {
 
 // The thread can return to user mode and make a call: not stopped, not in
-// exit or execve, and not still inside issignal() after a trace stop.
+// exit or execve, not still inside issignal() after a trace stop, and in
+// memory: a swapped-out thread (PS_INMEM clear) runs only after the swapper
+// brings it in (vm_glue.c: its thread is TDI_SWAPPED until faultin).
 bool runnable(const proc* p, bool taking_signals) {
   return p && p->p_slot != 0 && p->p_state == PRS_NORMAL && !(p->p_flag & P_KTHREAD) && !P_SHOULDSTOP(p) &&
-         !(p->p_flag & (P_WEXIT | P_INEXEC)) && (taking_signals || p->td.td_issignal_sig == 0);
+         !(p->p_flag & (P_WEXIT | P_INEXEC)) && (taking_signals || p->td.td_issignal_sig == 0) &&
+         (p->p_sflag & PS_INMEM);
 }
+
+// The C conversions of a system call's arguments (i386): the model's values
+// are wider; an argument of type uid_t/gid_t/u_int/size_t/caddr_t keeps the
+// low 32 bits, an int/pid_t is the low 32 bits as a signed value.
+uid_t as_uid(std::int64_t v) { return static_cast<uid_t>(v); }
+gid_t as_gid(std::int64_t v) { return static_cast<gid_t>(v); }
+int as_int(std::int64_t v) { return static_cast<int>(static_cast<std::uint32_t>(v)); }
+std::uint32_t as_u32(std::int64_t v) { return static_cast<std::uint32_t>(v); }
+// execve's set-id image owner: the harness's -1 marker, else a uid_t.
+std::int64_t as_exec_id(std::int64_t v) { return v == -1 ? -1 : static_cast<std::int64_t>(as_u32(v)); }
 
 ModelOutcome ok(std::int64_t retval = 0, std::int64_t status = 0) { return ModelOutcome::ok(retval, status); }
 ModelOutcome err(Kernel& k, int error) {
@@ -31,10 +44,9 @@ ModelOutcome result(Kernel& k, int error, std::int64_t retval = 0) {
 // What the caller's buffer holds for PT_IO and the PT_SET* requests: the model
 // describes it (the descriptor's fields, regs_ok); the harness writes it.
 void prepare_buffers(Kernel& k, proc* caller, Req req, const PtraceArgs<C>& a) {
-  const auto addr = static_cast<vm_offset_t>(a.addr);
+  const auto addr = static_cast<vm_offset_t>(as_u32(a.addr));
   if (req == PT_IO) {
-    ptrace_io_desc d{static_cast<std::int32_t>(a.piod_op), static_cast<std::uint32_t>(a.piod_offs),
-                     static_cast<std::uint32_t>(a.piod_addr), static_cast<std::uint32_t>(a.piod_len)};
+    ptrace_io_desc d{as_int(a.piod_op), as_u32(a.piod_offs), as_u32(a.piod_addr), as_u32(a.piod_len)};
     k.poke(caller, addr, &d, sizeof d);
   } else if (req == PT_SETREGS) {
     // The target's own registers (a round trip of PT_GETREGS), or with IOPL changed.
@@ -42,7 +54,7 @@ void prepare_buffers(Kernel& k, proc* caller, Req req, const PtraceArgs<C>& a) {
     r.r_cs = GUCODE_SEL;
     r.r_eflags = PSL_USER;
     for (int i = 0; i < k.nproc(); ++i)
-      if (const proc* p = k.slot(i); p && p->p_pid == a.pid) r = p->td.td_frame;
+      if (const proc* p = k.slot(i); p && p->p_pid == as_int(a.pid)) r = p->td.td_frame;
     if (!a.regs_ok) r.r_eflags ^= 0x3000;  // IOPL: not a user-changeable flag
     k.poke(caller, addr, &r, sizeof r);
   } else if (req == PT_SETDBREGS) {
@@ -60,26 +72,27 @@ ModelOutcome run_op(Kernel& k, const Op& op, const Args<C>& a) {
   proc* actor = a.actor >= 0 && a.actor < k.nproc() ? k.slot(static_cast<int>(a.actor)) : nullptr;
   thread* td = actor ? FIRST_THREAD_IN_PROC(actor) : nullptr;
   k.curthread = td;
+  if (td) td->td_retval[0] = 0;  // syscall(): td_retval[0] = 0 before the call
   auto target_slot = [&]() -> proc* {
     return a.pid >= 0 && a.pid < k.nproc() ? k.slot(static_cast<int>(a.pid)) : nullptr;
   };
   switch (op.kind) {
     case OP_PTRACE: {
       prepare_buffers(k, actor, op.req, a.pt);
-      Kernel::ptrace_args uap{op.req, static_cast<pid_t>(a.pt.pid), static_cast<vm_offset_t>(a.pt.addr),
-                              static_cast<int>(a.pt.data)};
+      Kernel::ptrace_args uap{op.req, as_int(a.pt.pid), static_cast<vm_offset_t>(as_u32(a.pt.addr)),
+                              as_int(a.pt.data)};
       int error = k.ptrace(td, &uap);
       return result(k, error, td->td_retval[0]);
     }
     case OP_SPAWN: {
       ucred c;
-      c.cr_uid = a.cred.cr_uid;
-      c.cr_ruid = a.cred.cr_ruid;
-      c.cr_svuid = a.cred.cr_svuid;
+      c.cr_uid = as_uid(a.cred.cr_uid);
+      c.cr_ruid = as_uid(a.cred.cr_ruid);
+      c.cr_svuid = as_uid(a.cred.cr_svuid);
       c.cr_ngroups = static_cast<int>(a.cred.cr_ngroups);
-      for (int i = 0; i < NGROUPS; ++i) c.cr_groups[i] = a.cred.cr_groups[i];
-      c.cr_rgid = a.cred.cr_rgid;
-      c.cr_svgid = a.cred.cr_svgid;
+      for (int i = 0; i < NGROUPS; ++i) c.cr_groups[i] = as_gid(a.cred.cr_groups[i]);
+      c.cr_rgid = as_gid(a.cred.cr_rgid);
+      c.cr_svgid = as_gid(a.cred.cr_svgid);
       c.cr_prison = static_cast<int>(a.cred.cr_prison);
       proc* p = k.spawn(c, a.sugid, a.kernel);
       return p ? ok(p->p_pid) : err(k, BSD_EAGAIN);
@@ -98,33 +111,49 @@ ModelOutcome run_op(Kernel& k, const Op& op, const Args<C>& a) {
     case OP_WAIT: {
       int status;
       pid_t ret;
-      int error = k.wait1(td, static_cast<pid_t>(a.pid), &status, static_cast<int>(a.options), &ret);
+      int error = k.wait1(td, as_int(a.pid), &status, as_int(a.options), &ret);
       if (error == -1) return ModelOutcome{K_BLOCKED, 0, 0, 0, C_WAIT_SLEEP};
       return error ? err(k, error) : ok(ret, status);
     }
-    case OP_KILL: return result(k, k.kill(td, static_cast<pid_t>(a.pid), static_cast<int>(a.sig)));
-    case OP_TAKESIG: return ok(k.issignal(td));
+    case OP_KILL: return result(k, k.kill(td, as_int(a.pid), as_int(a.sig)));
+    case OP_TAKESIG: {
+      int sig = k.issignal(td);
+      // The thread goes on towards user mode: alive, not stopped, not in a
+      // trace stop, and no signal left for ast() to take first. With PSL_T in
+      // its trapframe, its next user instruction raises the trace trap.
+      if (actor->p_state == PRS_NORMAL && !P_SHOULDSTOP(actor) && !(actor->p_flag & P_WEXIT) &&
+          td->td_issignal_sig == 0 && SIGISEMPTY(actor->p_siglist) && (td->td_frame.r_eflags & PSL_T)) {
+        k.curthread = td;
+        k.trap(td, T_TRCTRAP);
+      }
+      return ok(sig);
+    }
     case OP_EXEC:
-      k.execve_begin(td, a.suid, a.sgid);
+      k.execve_begin(td, as_exec_id(a.suid), as_exec_id(a.sgid));
       k.execve_finish(td);
       return ok();
-    case OP_EXEC_BEGIN: return result(k, k.execve_begin(td, a.suid, a.sgid));
+    case OP_EXEC_BEGIN: return result(k, k.execve_begin(td, as_exec_id(a.suid), as_exec_id(a.sgid)));
     case OP_EXEC_END: k.execve_finish(td); return ok();
-    case OP_SETUID: return result(k, k.setuid(td, a.value));
-    case OP_SETEUID: return result(k, k.seteuid(td, a.value));
-    case OP_SETGID: return result(k, k.setgid(td, a.value));
-    case OP_SETEGID: return result(k, k.setegid(td, a.value));
+    case OP_SETUID: return result(k, k.setuid(td, as_uid(a.value)));
+    case OP_SETEUID: return result(k, k.seteuid(td, as_uid(a.value)));
+    case OP_SETGID: return result(k, k.setgid(td, as_gid(a.value)));
+    case OP_SETEGID: return result(k, k.setegid(td, as_gid(a.value)));
     case OP_SETGROUPS: {
       gid_t g[NGROUPS];
-      for (int i = 0; i < NGROUPS; ++i) g[i] = a.groups[i];
-      return result(k, k.setgroups(td, static_cast<int>(a.value), g));
+      for (int i = 0; i < NGROUPS; ++i) g[i] = as_gid(a.groups[i]);
+      return result(k, k.setgroups(td, as_int(a.value), g));
     }
+    case OP_SETSID: {
+      int error = k.setsid(td);
+      return result(k, error, td->td_retval[0]);
+    }
+    case OP_SETPGID: return result(k, k.setpgid(td, as_int(a.pid), as_int(a.value)));
     case OP_JAIL: {
       int error = k.jail(td);
       return result(k, error, td->td_retval[0]);
     }
     case OP_GETPPID: return ok(actor->p_pptr ? actor->p_pptr->p_pid : 0);
-    case OP_SYSCTL: return result(k, k.sysctl_write(op.knob, static_cast<int>(a.value)));
+    case OP_SYSCTL: return result(k, k.sysctl_write(op.knob, as_int(a.value)));
     case OP_SWAPOUT: if (proc* p = target_slot()) k.swapout(p); return ok();
     case OP_SWAPIN_BEGIN: if (proc* p = target_slot()) k.swapin_begin(p); return ok();
     case OP_SWAPIN: if (proc* p = target_slot()) k.swapin(p); return ok();
@@ -187,6 +216,9 @@ State<C, N> abstract(const Kernel& k, const State<C, N>& ghosts_from) {
       q.p_pid = p->p_pid;
       q.p_pptr = p->p_pptr ? p->p_pptr->p_slot : NOPROC;
       q.p_oppid = p->p_oppid;
+      q.p_pgid = p->p_pgrp ? p->p_pgrp->pg_id : -1;
+      q.p_sid = p_session(p) ? p_session(p)->s_sid : -1;
+      q.P_EXEC = p->p_flag & P_EXEC;
       q.P_SYSTEM = p->p_flag & P_SYSTEM;
       q.P_KTHREAD = p->p_flag & P_KTHREAD;
       q.P_TRACED = p->p_flag & P_TRACED;

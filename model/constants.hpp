@@ -49,6 +49,7 @@ enum Errno : int {
   BSD_EINTR = 4,
   BSD_EIO = 5,
   BSD_ECHILD = 10,
+  BSD_EACCES = 13,
   BSD_EFAULT = 14,
   BSD_EBUSY = 16,
   BSD_EINVAL = 22,

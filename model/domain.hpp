@@ -110,6 +110,10 @@ struct Concrete {
     return static_cast<std::uint32_t>(a) > static_cast<std::uint32_t>(b);
   }
   static constexpr Int to_u16(Int a) { return a & 0xffff; }
+  // The kernel's 32-bit types (i386): u_int32_t (uid_t, gid_t, size_t, a
+  // pointer) and int32 (pid_t, int), from a wider value as a C conversion does.
+  static constexpr Int to_u32(Int a) { return a & 0xffffffffLL; }
+  static constexpr Int to_i32(Int a) { return static_cast<std::int32_t>(static_cast<std::uint32_t>(a & 0xffffffffLL)); }
   static constexpr Int ctz32(Int w) { return std::countr_zero(static_cast<std::uint32_t>(w)); }
 
   static constexpr Bool observe(const CheckInfo& c, Bool fires);  // defined in check.hpp

@@ -7,6 +7,7 @@
 #include "model/deltas/trace_stop_required.hpp"
 #include "model/check.hpp"
 #include "model/cred.hpp"
+#include "model/pgrp.hpp"
 #include "model/signals.hpp"
 
 namespace ptm {
@@ -19,9 +20,10 @@ constexpr StepOf<D, N> ok_step(const State<D, N>& s, Int<D> retval = D::num(0), 
   return StepOf<D, N>{Outcome<D>::ok(retval, status), s};
 }
 
-// A pid for a new process (fork1(), kernel-context.md §2): the first candidate
-// after lastpid, wrapping at pid_max to PID_RESERVED, that no live or zombie
-// process uses. Returns -1 when every pid is taken.
+// A pid for a new process (5.x kern_fork.c fork1(), docs/environment.md): the
+// first candidate after lastpid, wrapping at pid_max to PID_RESERVED, that no
+// live or zombie process has as its pid, its process group's id or its
+// session's id. Returns -1 when every pid is taken.
 template <class D, int N>
 constexpr Int<D> alloc_pid(const State<D, N>& s) {
   constexpr int PM = pid_max<N>;
@@ -30,7 +32,10 @@ constexpr Int<D> alloc_pid(const State<D, N>& s) {
     Int<D> c = s.lastpid + D::num(k);
     c = D::ite(c >= D::num(PM), c - D::num(PM - PID_RESERVED), c);
     Bool<D> used = D::lit(false);
-    for (int i = 0; i < N; ++i) used = used || (s.procs[i].p_state != D::num(PRS_FREE) && s.procs[i].p_pid == c);
+    for (int i = 0; i < N; ++i) {
+      const Proc<D>& q = s.procs[i];
+      used = used || (q.p_state != D::num(PRS_FREE) && (q.p_pid == c || q.p_pgid == c || q.p_sid == c));
+    }
     chosen = D::ite(used, chosen, c);
   }
   return chosen;
@@ -45,7 +50,7 @@ constexpr Int<D> free_slot(const State<D, N>& s) {
 // fork1() with RFPROC from `parent`, the child made from `child` (the caller's
 // copy with fork's resets applied by the caller of this helper).
 template <class D, int N>
-constexpr StepOf<D, N> make_child(const State<D, N>& s, Int<D> parent, Proc<D> child) {
+constexpr StepOf<D, N> make_child(const State<D, N>& s, Int<D> parent, Proc<D> child, Bool<D> leader = D::lit(false)) {
   const Int<D> slot = free_slot<D>(s);
   const Int<D> pid = alloc_pid<D>(s);
   return first_failing<D>(
@@ -53,6 +58,9 @@ constexpr StepOf<D, N> make_child(const State<D, N>& s, Int<D> parent, Proc<D> c
         State<D, N> n = s;
         child.p_state = D::num(PRS_NORMAL);
         child.p_pid = pid;
+        // A new session and process group led by the child (a login's setsid()), or the parent's.
+        child.p_pgid = D::ite(leader, pid, child.p_pgid);
+        child.p_sid = D::ite(leader, pid, child.p_sid);
         child.p_pptr = parent;
         child.p_listpos = n.listclock + D::num(1);
         n.listclock = n.listclock + D::num(1);
@@ -72,13 +80,17 @@ constexpr StepOf<D, N> fork1(const State<D, N>& s, Int<D> td) {
   c.p_ucred = p.p_ucred;
   c.td_pc = p.td_pc;
   c.td_sstep = p.td_sstep;
+  c.p_pgid = p.p_pgid;  // the parent's process group and session
+  c.p_sid = p.p_sid;
   return make_child<D>(s, td, c);
 }
 
 // A process as a login leaves it: a child of init with the given credential
-// (fork from init, set*id, execve of a non-set-id image), or with `kernel` a
-// kernel process (kthread_create: P_SYSTEM | P_KTHREAD, proc0's credential,
-// child of proc0). Not a kernel operation: how scenarios populate the table.
+// (fork from init, setsid, set*id, execve of a non-set-id image), the leader
+// of its own session and process group; or with `kernel` a kernel process
+// (kthread_create: P_SYSTEM | P_KTHREAD, proc0's credential, child of proc0,
+// in proc0's group and session). Not a kernel operation: how scenarios
+// populate the table.
 template <class D, int N>
 constexpr StepOf<D, N> spawn(const State<D, N>& s, const Ucred<D>& cred, Bool<D> sugid, Bool<D> kernel) {
   Proc<D> c = empty_proc<D>();
@@ -86,21 +98,44 @@ constexpr StepOf<D, N> spawn(const State<D, N>& s, const Ucred<D>& cred, Bool<D>
   c.p_ucred = ite_value<D>(kernel, root_cred<D>(), cred);
   c.P_SUGID = sugid && !kernel;
   c.P_SYSTEM = c.P_KTHREAD = kernel;
-  return make_child<D>(s, D::ite(kernel, D::num(SLOT_PROC0), D::num(SLOT_INIT)), c);
+  c.p_pgid = c.p_sid = D::num(0);
+  c.P_EXEC = !kernel;  // a login has exec'd its shell
+  return make_child<D>(s, D::ite(kernel, D::num(SLOT_PROC0), D::num(SLOT_INIT)), c, !kernel);
 }
 
-// exit1() after P_WEXIT is set (kernel-context.md §6, steps 3-10).
-template <class D, int N>
-constexpr State<D, N> exit1_finish(State<D, N> s, Int<D> td) {
-  Proc<D> p = proc_at<D>(s, td);
-  // 4. P_TRACED cleared, pending signals emptied; p_pptr and p_oppid are left alone.
+// exit1() from P_WEXIT to its first sleep (5.x kern_exit.c exit1(): P_WEXIT,
+// the exit hooks, then `p->p_flag &= ~(P_TRACED | P_PPWAIT)` and
+// SIGEMPTYSET(p->p_siglist), before fdfree() can sleep). p_pptr and p_oppid
+// are left alone: a traced process stays its tracer's child.
+template <class D>
+constexpr Proc<D> exit1_prologue(Proc<D> p, Int<D> rv) {
+  p.P_WEXIT = D::lit(true);
+  p.exit_rv = rv;
   p.P_TRACED = D::lit(false);
   p.g_oparent = D::num(NOPROC);
   p.g_attach_stop_due = D::lit(false);
   p.p_siglist = Sigset<D>{D::num(0), D::num(0), D::num(0), D::num(0)};
   p.td_sig = D::num(0);
-  s = with_proc<D>(s, td, p);
-  // 7. Children go to init; a traced one (traced by us) is untraced and killed.
+  return p;
+}
+
+// The rest of exit1(), after its first sleep (docs/environment.md): fixjobc()
+// (a group left orphaned with a stopped member gets SIGHUP and SIGCONT), the
+// children to init, the zombie, SIGCHLD. Another process may have attached the
+// exiting one in between: that P_TRACED stays.
+template <class D, int N>
+constexpr State<D, N> exit1_finish(State<D, N> s, Int<D> td) {
+  Proc<D> p = proc_at<D>(s, td);
+  // fixjobc(p, p->p_pgrp, 0) (kern_exit.c, before the children move): the
+  // groups that p's going orphans, judged as if p were already a zombie; a
+  // stopped member's group gets SIGHUP and SIGCONT now.
+  {
+    State<D, N> gone = s;
+    gone.procs = D::put(gone.procs, td, [&] { Proc<D> z = p; z.p_state = D::num(PRS_ZOMBIE); return z; }());
+    s = orphanpg_all<D, N>(s, gone, s);
+    p = proc_at<D>(s, td);
+  }
+  // Children go to init; a traced one (traced by us) is untraced and killed.
   // The kernel walks the children list from its head and puts each at the head
   // of init's list, so they keep their relative order, reversed: the child at
   // the head of our list ends nearest the old entries of init's.
@@ -123,7 +158,9 @@ constexpr State<D, N> exit1_finish(State<D, N> s, Int<D> td) {
           t.procs[i].p_pptr = D::num(SLOT_INIT);
           t.procs[i].p_listpos = before.listclock + D::num(1) + ahead;
           Proc<D> q = t.procs[i];
-          Bool<D> was_traced = q.P_TRACED && q.p_state == D::num(PRS_NORMAL);
+          // "if (q->p_flag & P_TRACED) { q->p_flag &= ~P_TRACED; psignal(q, SIGKILL); }", a
+          // zombie child too (traced by a PT_ATTACH inside its exit; psignal drops it there).
+          Bool<D> was_traced = q.P_TRACED;
           q.P_TRACED = D::lit(false);
           q.g_oparent = D::ite(was_traced, D::num(NOPROC), q.g_oparent);
           t.procs[i] = q;
@@ -132,22 +169,20 @@ constexpr State<D, N> exit1_finish(State<D, N> s, Int<D> td) {
         [&] { return s; });
   }
   s.listclock = before.listclock + nkids;
-  // 8-10. Exit status, SIGCHLD to the current parent (the tracer, if traced), zombie.
+  // Exit status (p_xstat is a u_short), zombie, SIGCHLD to the current parent
+  // (the tracer, if traced).
   p = proc_at<D>(s, td);
-  p.p_xstat = p.exit_rv;
+  p.p_xstat = D::to_u16(p.exit_rv);
   p.p_state = D::num(PRS_ZOMBIE);
   s = with_proc<D>(s, td, p);
   return post_sigchld<D>(s, p.p_pptr);
 }
 
-// exit1(td, rv), first step: init panics; otherwise P_WEXIT is set at once.
+// exit1(td, rv), first step: init panics; otherwise exit1 runs to its first sleep.
 template <class D, int N>
 constexpr StepOf<D, N> exit1_begin(const State<D, N>& s, Int<D> td, Int<D> rv) {
   return first_failing<D>(s, hana::make_tuple(check(C_EXIT_INIT, [&] { return td == D::num(SLOT_INIT); })), [&] {
-    Proc<D> p = proc_at<D>(s, td);
-    p.P_WEXIT = D::lit(true);
-    p.exit_rv = rv;
-    return ok_step<D>(with_proc<D>(s, td, p));
+    return ok_step<D>(with_proc<D>(s, td, exit1_prologue<D>(proc_at<D>(s, td), rv)));
   });
 }
 
@@ -167,9 +202,14 @@ template <class D, int N>
 constexpr StepOf<D, N> wait4(const State<D, N>& s, Int<D> td, Int<D> pid, Int<D> options) {
   Bool<D> any_child = D::lit(false);
   Int<D> chosen = D::num(NOPROC), best = D::num(-1);
+  const Int<D> wpid = D::ite(pid == D::num(0), D::num(0) - proc_at<D>(s, td).p_pgid, pid);
   for (int i = 0; i < N; ++i) {
     const Proc<D>& q = s.procs[i];
-    Bool<D> cand = q.p_state != D::num(PRS_FREE) && q.p_pptr == td && (pid == D::num(-1) || q.p_pid == pid);
+    // wait1() of 5.x: pid 0 becomes -(the caller's group); a child matches
+    // WAIT_ANY (-1), its pid, or its group -pid. (So init, in group 1, waiting
+    // with pid 0 waits for any child.)
+    Bool<D> cand = q.p_state != D::num(PRS_FREE) && q.p_pptr == td &&
+                   (wpid == D::num(-1) || q.p_pid == wpid || q.p_pgid == D::num(0) - wpid);
     any_child = any_child || cand;
     Bool<D> reportable =
         cand && (q.p_state == D::num(PRS_ZOMBIE) ||
@@ -216,8 +256,9 @@ constexpr StepOf<D, N> wait4(const State<D, N>& s, Int<D> td, Int<D> pid, Int<D>
 }
 
 // kill(pid, signum) for pid > 0, with p_cansignal (kernel-context.md §3; the
-// PROT02 form: the P_SUGID restriction always applies; sessions are not
-// modelled, so the SIGCONT-in-session exemption never applies).
+// PROT02 form: the P_SUGID restriction always applies). p_cansignal returns 0
+// at once for the caller itself, and for SIGCONT to a process in the caller's
+// session (5.x kern_prot.c p_cansignal(), before cr_cansignal's tests).
 template <class D, int N>
 constexpr StepOf<D, N> kill(const State<D, N>& s, Int<D> td, Int<D> pid, Int<D> sig) {
   const Int<D> slot = pfind<D>(s, pid);
@@ -225,7 +266,7 @@ constexpr StepOf<D, N> kill(const State<D, N>& s, Int<D> td, Int<D> pid, Int<D> 
   const Proc<D> p = D::branch(found, [&] { return proc_at<D>(s, slot); }, [] { return empty_proc<D>(); });
   const Ucred<D>& tc = proc_at<D>(s, td).p_ucred;
   const Ucred<D>& pc = p.p_ucred;
-  const Bool<D> self = slot == td;
+  const Bool<D> self = slot == td || (sig == D::num(BSD_SIGCONT) && p.p_sid == proc_at<D>(s, td).p_sid);
   const Bool<D> priv = suser_prison_root<D>(s, tc);
   Bool<D> sugid_ok = sig == D::num(0);
   for (int k : {BSD_SIGKILL, BSD_SIGINT, BSD_SIGTERM, BSD_SIGSTOP, BSD_SIGTTIN, BSD_SIGTTOU, BSD_SIGTSTP, BSD_SIGHUP, BSD_SIGUSR1, BSD_SIGUSR2})
@@ -261,19 +302,40 @@ constexpr State<D, N> take_action(State<D, N> s, Int<D> td, Int<D> sig) {
             [&] { return post_sigchld<D>(with_proc<D>(s, td, stop<D>(p, sig)), p.p_pptr); },  // job-control stop
             [&] {
               // sigexit() -> exit1(td, W_EXITCODE(0, sig)), both steps.
-              Proc<D> dying = p;
-              dying.P_WEXIT = D::lit(true);
-              dying.exit_rv = sig;
-              return exit1_finish<D>(with_proc<D>(s, td, dying), td);
+              return exit1_finish<D>(with_proc<D>(s, td, exit1_prologue<D>(p, sig)), td);
             });
       });
+}
+
+// The return to user mode after a resume from a trace stop, with PSL_T set
+// (PT_STEP): the next user instruction raises T_TRCTRAP; i386 trap() clears
+// PSL_T and calls trapsignal(td, SIGTRAP, 0), which with default dispositions
+// (or for a traced process) is psignal(p, SIGTRAP) (5.x i386/i386/trap.c,
+// kern_sig.c; docs/environment.md). Nothing happens if the process did not get
+// back to user mode (it died or stopped on the way).
+template <class D, int N>
+constexpr StepOf<D, N> single_step_trap(const StepOf<D, N>& r, Int<D> td) {
+  const Proc<D> p = proc_at<D>(r.next, td);
+  // issignal() returns towards user mode only when no signal is left to take.
+  Bool<D> none_pending = p.td_sig == D::num(0);
+  for (int w = 0; w < _SIG_WORDS; ++w) none_pending = none_pending && p.p_siglist[w] == D::num(0);
+  const Bool<D> traps = r.out.kind == D::num(K_OK) && p.p_state == D::num(PRS_NORMAL) && !p.P_WEXIT &&
+                        !P_SHOULDSTOP<D>(p) && p.td_sstep && none_pending;
+  return D::branch(
+      traps,
+      [&] {
+        Proc<D> q = p;
+        q.td_sstep = D::lit(false);
+        return StepOf<D, N>{r.out, psignal<D>(with_proc<D>(r.next, td, q), td, D::num(BSD_SIGTRAP))};
+      },
+      [&] { return r; });
 }
 
 // One pass of issignal() for a running process (kernel-context.md §4): either
 // the continuation of a trace stop it was resumed from, or its lowest pending
 // signal. retval is the signal taken (0: none).
 template <class D, int N>
-constexpr StepOf<D, N> issignal(const State<D, N>& s, Int<D> td) {
+constexpr StepOf<D, N> issignal_pass(const State<D, N>& s, Int<D> td) {
   const Proc<D> p = proc_at<D>(s, td);
   return D::branch(
       p.td_sig != D::num(0),
@@ -325,6 +387,13 @@ constexpr StepOf<D, N> issignal(const State<D, N>& s, Int<D> td) {
       });
 }
 
+// takesig: one pass of issignal(), then, if that was the last signal to take,
+// the return to user mode (and the single-step trap, if PSL_T is set).
+template <class D, int N>
+constexpr StepOf<D, N> issignal(const State<D, N>& s, Int<D> td) {
+  return single_step_trap<D, N>(issignal_pass<D, N>(s, td), td);
+}
+
 // execve(), first step: P_INEXEC is set; suid/sgid are the image's owner and
 // group when it is set-uid/set-gid, else -1.
 template <class D, int N>
@@ -355,8 +424,10 @@ constexpr StepOf<D, N> execve_finish(const State<D, N>& s, Int<D> td) {
   c.cr_svgid = c.cr_groups[0];
   p.p_ucred = c;
   p.P_INEXEC = D::lit(false);
+  p.P_EXEC = D::lit(true);  // "p->p_flag |= P_EXEC" (kern_execve; setpgid's EACCES reads it)
   p.exec_suid = p.exec_sgid = D::num(-1);
-  p.td_pc = D::num(0);  // the new image's entry point (PSL_T is kept by exec_setregs)
+  p.td_pc = D::num(0);  // the new image's entry point
+  p.td_sstep = D::lit(false);  // i386 exec_setregs() zeroes the frame first: PSL_T does not survive
   State<D, N> s1 = with_proc<D>(s, td, p);
   // A traced process gets SIGTRAP and will trace-stop before the new image runs.
   return ok_step<D>(D::branch(p.P_TRACED, [&] { return psignal<D>(s1, td, D::num(BSD_SIGTRAP)); }, [&] { return s1; }));
@@ -383,21 +454,15 @@ constexpr StepOf<D, N> set_id(const State<D, N>& s, Int<D> td, SetId which, Int<
   return first_failing<D>(s, hana::make_tuple(check(id, [&] { return !allowed; })), [&] {
     Ucred<D> n = c;
     switch (which) {
-      case SET_UID: {
-        Bool<D> full = priv || v == c.cr_uid;  // with privilege or u == euid: ruid and svuid too
-        n.cr_ruid = D::ite(full, v, c.cr_ruid);
-        n.cr_svuid = D::ite(full, v, c.cr_svuid);
-        n.cr_uid = v;
+      case SET_UID:
+        // FreeBSD does not define _POSIX_SAVED_IDS: in every permitted case the
+        // real, saved and effective uids all become u (5.x kern_prot.c setuid()).
+        n.cr_ruid = n.cr_svuid = n.cr_uid = v;
         break;
-      }
       case SET_EUID: n.cr_uid = v; break;
-      case SET_GID: {
-        Bool<D> full = priv || v == egid;
-        n.cr_rgid = D::ite(full, v, c.cr_rgid);
-        n.cr_svgid = D::ite(full, v, c.cr_svgid);
-        n.cr_groups[0] = v;
+      case SET_GID:  // the same for the gids (5.x kern_prot.c setgid())
+        n.cr_rgid = n.cr_svgid = n.cr_groups[0] = v;
         break;
-      }
       case SET_EGID: n.cr_groups[0] = v; break;
     }
     Bool<D> changed = n.cr_uid != c.cr_uid || n.cr_ruid != c.cr_ruid || n.cr_svuid != c.cr_svuid ||
@@ -433,6 +498,63 @@ constexpr StepOf<D, N> jail(const State<D, N>& s, Int<D> td) {
     n.lastprison = s.lastprison + D::num(1);
     p.p_ucred.cr_prison = n.lastprison;
     return ok_step<D>(with_proc<D>(n, td, p), n.lastprison);
+  });
+}
+
+// setsid() (5.x kern_prot.c): the caller leads a new session and group, unless
+// it already leads a group or its pid names one. Returns the new session id.
+template <class D, int N>
+constexpr StepOf<D, N> setsid(const State<D, N>& s, Int<D> td) {
+  const Proc<D> p = proc_at<D>(s, td);
+  return first_failing<D>(
+      s, hana::make_tuple(check(C_SETSID_PERM, [&] { return p.p_pgid == p.p_pid || pgrp_exists<D>(s, p.p_pid); })),
+      [&] {
+        Proc<D> q = p;
+        q.p_pgid = q.p_sid = p.p_pid;
+        return ok_step<D>(orphanpg_all<D>(s, with_proc<D>(s, td, q)), p.p_pid);
+      });
+}
+
+// inferior(p) (5.x kern_proc.c): walk p_pptr from p until the caller (yes) or
+// pid 0 (no). On a p_pptr cycle that holds neither the walk never ends.
+template <class D, int N>
+constexpr AncestorWalk<D> inferior_walk(const State<D, N>& s, Int<D> p, Int<D> td) {
+  return ancestor_walk<D>(s, p, td);
+}
+
+// setpgid(pid, pgid) (5.x kern_prot.c), checks in its order.
+template <class D, int N>
+constexpr StepOf<D, N> setpgid(const State<D, N>& s, Int<D> td, Int<D> pid, Int<D> pgid) {
+  const Proc<D> curp = proc_at<D>(s, td);
+  const Bool<D> other = pid != D::num(0) && pid != curp.p_pid;
+  const Int<D> found = pfind<D>(s, pid);
+  const Int<D> slot = D::ite(other, found, td);
+  const Bool<D> have = slot != D::num(NOPROC);
+  const Proc<D> targp = D::branch(have, [&] { return proc_at<D>(s, slot); }, [] { return empty_proc<D>(); });
+  const AncestorWalk<D> walk = inferior_walk<D>(s, slot, td);
+  const Ucred<D>& tc = curp.p_ucred;
+  const Ucred<D>& pc = targp.p_ucred;
+  const Int<D> g = D::ite(pgid == D::num(0), targp.p_pid, pgid);
+  const Bool<D> g_exists = pgrp_exists<D>(s, g);
+  auto checks = hana::make_tuple(
+      check(C_SETPGID_EINVAL, [&] { return pgid < D::num(0); }),
+      check(C_SETPGID_ESRCH, [&] { return other && !have; }),
+      check(C_SETPGID_INFERIOR_LOOP, [&] { return other && walk.loops; }),
+      check(C_SETPGID_NOT_INFERIOR, [&] { return other && !walk.found; }),
+      check(C_SETPGID_CANSEE, [&] {
+        return other && (prison_check_fails<D>(tc, pc) || seeotheruids_fails<D>(s, tc, pc) || seeothergids_fails<D>(s, tc, pc));
+      }),
+      check(C_SETPGID_SESSION, [&] { return other && targp.p_sid != curp.p_sid; }),
+      check(C_SETPGID_EXEC, [&] { return other && targp.P_EXEC; }),
+      check(C_SETPGID_LEADER, [&] { return SESS_LEADER<D>(targp); }),
+      check(C_SETPGID_PGRP, [&] {
+        return D::ite(g_exists, g != targp.p_pgid && g != targp.p_pid && pgrp_session<D>(s, g) != curp.p_sid,
+                      g != targp.p_pid);
+      }));
+  return first_failing<D>(s, checks, [&] {
+    Proc<D> q = targp;
+    q.p_pgid = g;
+    return ok_step<D>(orphanpg_all<D>(s, with_proc<D>(s, slot, q)));
   });
 }
 
@@ -472,15 +594,30 @@ constexpr StepOf<D, N> sysctl_write(const State<D, N>& s, Sysctl which, Int<D> v
       });
 }
 
-// The swapper: swap out (not P_SYSTEM processes), start a swap-in, finish it.
+// The swapper (5.x vm/vm_glue.c, docs/environment.md): swap out, start a
+// swap-in, finish it. swapout_procs() passes over a process with p_lock != 0
+// (never between two operations here: _PHOLD is released before a call
+// returns) or with P_STOPPED_SINGLE | P_TRACED | P_SYSTEM | P_WEXIT, one not
+// in memory or being swapped in; and it takes only a process whose thread
+// sleeps at priority PSOCK or above or is suspended (thread_safetoswapout):
+// a process the model lets it take stands for one asleep long enough in a call
+// the model does not name, or stopped. Not a thread inside execve (its sleeps
+// are the image's disk reads, below PSOCK) nor one resumed from a trace stop
+// and still in issignal() (runnable, not asleep). A swapped-out process cannot
+// run until it is swapped in (can_run).
 enum Swap : int { SWAP_OUT = 0, SWAP_IN_BEGIN = 1, SWAP_IN = 2 };
+template <class D>
+constexpr Bool<D> swapout_eligible(const Proc<D>& p) {
+  return p.p_state == D::num(PRS_NORMAL) && p.PS_INMEM && !p.PS_SWAPPINGIN && !p.P_TRACED && !p.P_SYSTEM &&
+         !p.P_WEXIT && !p.P_INEXEC && p.td_sig == D::num(0);
+}
 template <class D, int N>
 constexpr StepOf<D, N> swap(const State<D, N>& s, Int<D> slot, Swap what) {
   Proc<D> p = proc_at<D>(s, slot);
   const Bool<D> live = p.p_state == D::num(PRS_NORMAL);
   Proc<D> q = p;
   switch (what) {
-    case SWAP_OUT: q.PS_INMEM = p.PS_INMEM && !(live && !p.P_SYSTEM && !p.PS_SWAPPINGIN); break;
+    case SWAP_OUT: q.PS_INMEM = p.PS_INMEM && !swapout_eligible<D>(p); break;
     case SWAP_IN_BEGIN: q.PS_SWAPPINGIN = p.PS_SWAPPINGIN || (live && !p.PS_INMEM); break;
     case SWAP_IN:
       q.PS_INMEM = p.PS_INMEM || live;

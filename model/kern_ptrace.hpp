@@ -47,28 +47,6 @@ constexpr int copyout_size(Req r) {
   return r == PT_GETREGS ? SIZEOF_REG : r == PT_GETFPREGS ? SIZEOF_FPREG : r == PT_GETDBREGS ? SIZEOF_DBREG : 0;
 }
 
-// The seed's ancestor walk (seed 464-471):
-//   for (pp = curp->p_pptr; pp != NULL; pp = pp->p_pptr) if (pp == p) ...
-// At most N distinct processes can be visited; a walk that has neither reached
-// NULL nor p after N+1 steps is in a p_pptr cycle and never terminates.
-template <class D>
-struct AncestorWalk {
-  typename D::Bool found;  // reached p
-  typename D::Bool loops;  // never terminates
-};
-template <class D, int N>
-constexpr AncestorWalk<D> ancestor_walk(const State<D, N>& s, Int<D> start, Int<D> p) {
-  Int<D> pp = start;
-  Bool<D> ended = D::lit(false), found = D::lit(false);
-  for (int k = 0; k <= N; ++k) {
-    ended = ended || pp == D::num(NOPROC);
-    found = found || (!ended && pp == p);
-    Bool<D> done = ended || found;
-    pp = D::branch(done, [&]() { return pp; }, [&]() { return proc_at<D>(s, pp).p_pptr; });
-  }
-  return {found, !ended && !found};
-}
-
 // For a report: the processes (slots) of the p_pptr cycle the walk from
 // `start` enters, in walk order; empty when the walk reaches NULL.
 template <int N>
@@ -93,12 +71,14 @@ constexpr std::array<int, N + 1> ancestor_cycle(const State<Concrete, N>& s, int
   return out;
 }
 
-// _PHOLD(p): if the process is swapped out, faultin() brings it in, unless a
-// swap-in is already under way, in which case faultin() sleeps once and
-// returns with PS_INMEM still clear (kernel-context.md §10).
+// _PHOLD(p): if the process is swapped out, faultin() brings it in; if a
+// swap-in is already under way, faultin() sleeps until that one has finished
+// (5.x vm/vm_glue.c faultin(), docs/environment.md). Either way PS_INMEM is
+// set when _PHOLD returns, so PROC_ACTION's EIO cannot fire.
 template <class D>
 constexpr Proc<D> _PHOLD(Proc<D> p) {
-  p.PS_INMEM = p.PS_INMEM || !p.PS_SWAPPINGIN;
+  p.PS_INMEM = D::lit(true);
+  p.PS_SWAPPINGIN = D::lit(false);
   return p;
 }
 

@@ -69,17 +69,40 @@ constexpr Int<D> pid_of(const State<D, N>& s, Int<D> slot) {
 
 // A process that can make a system call now. A thread resumed from a trace
 // stop is still inside issignal() (td_sig != 0): it returns to user mode, and
-// can make calls, only after `takesig` has finished that pass.
+// can make calls, only after `takesig` has finished that pass. A swapped-out
+// process runs only once the swapper has brought it back (PS_INMEM).
 template <class D, int N>
 constexpr Bool<D> can_run(const State<D, N>& s, Int<D> slot) {
   Bool<D> r = D::lit(false);
   for (int i = 0; i < N; ++i) {
     const auto& p = s.procs[i];
     Bool<D> runs = D::lit(i != SLOT_PROC0) && p.p_state == D::num(PRS_NORMAL) && !p.P_KTHREAD &&
-                   !P_SHOULDSTOP<D>(p) && !p.P_WEXIT && !p.P_INEXEC && p.td_sig == D::num(0);
+                   !P_SHOULDSTOP<D>(p) && !p.P_WEXIT && !p.P_INEXEC && p.td_sig == D::num(0) && p.PS_INMEM;
     r = D::ite(slot == D::num(i), runs, r);
   }
   return r;
+}
+
+// The seed's ancestor walk (seed 464-471):
+//   for (pp = curp->p_pptr; pp != NULL; pp = pp->p_pptr) if (pp == p) ...
+// At most N distinct processes can be visited; a walk that has neither reached
+// NULL nor p after N+1 steps is in a p_pptr cycle and never terminates.
+template <class D>
+struct AncestorWalk {
+  typename D::Bool found;  // reached p
+  typename D::Bool loops;  // never terminates
+};
+template <class D, int N>
+constexpr AncestorWalk<D> ancestor_walk(const State<D, N>& s, Int<D> start, Int<D> p) {
+  Int<D> pp = start;
+  Bool<D> ended = D::lit(false), found = D::lit(false);
+  for (int k = 0; k <= N; ++k) {
+    ended = ended || pp == D::num(NOPROC);
+    found = found || (!ended && pp == p);
+    Bool<D> done = ended || found;
+    pp = D::branch(done, [&]() { return pp; }, [&]() { return proc_at<D>(s, pp).p_pptr; });
+  }
+  return {found, !ended && !found};
 }
 
 }  // namespace ptm

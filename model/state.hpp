@@ -50,9 +50,12 @@ struct Proc {
       (Int, p_pid),
       (Int, p_pptr),   // slot of the current parent, NOPROC for proc0
       (Int, p_oppid),  // "original parent pid, saved for ptrace"
+      (Int, p_pgid),   // p_pgrp->pg_id: the process group (a zombie stays in it until reaped)
+      (Int, p_sid),    // p_session->s_sid: the session (the pid of its leader)
       // p_flag, one Bool per bit the seed or its callers read
       (Bool, P_SYSTEM), (Bool, P_KTHREAD), (Bool, P_TRACED), (Bool, P_WAITED), (Bool, P_WEXIT),
       (Bool, P_SUGID), (Bool, P_INEXEC), (Bool, P_STOPPED_SIG), (Bool, P_STOPPED_TRACE),
+      (Bool, P_EXEC),  // has called exec since fork (setpgid's EACCES)
       // p_sflag
       (Bool, PS_INMEM), (Bool, PS_SWAPPINGIN),
       (Int, p_xstat),       // u_short in the kernel: stop signal, exit status, resume signal
@@ -117,6 +120,8 @@ constexpr Proc<D> empty_proc() {
   p.p_pid = D::num(-1);
   p.p_pptr = D::num(NOPROC);
   p.p_oppid = D::num(0);
+  p.p_pgid = p.p_sid = D::num(-1);
+  p.P_EXEC = D::lit(false);
   p.P_SYSTEM = p.P_KTHREAD = p.P_TRACED = p.P_WAITED = p.P_WEXIT = D::lit(false);
   p.P_SUGID = p.P_INEXEC = p.P_STOPPED_SIG = p.P_STOPPED_TRACE = D::lit(false);
   p.PS_INMEM = p.PS_SWAPPINGIN = D::lit(false);
@@ -145,12 +150,14 @@ constexpr State<D, N> initial_state() {
   p0.p_state = D::num(PRS_NORMAL);
   p0.p_pid = D::num(0);
   p0.p_pptr = D::num(NOPROC);
+  p0.p_pgid = p0.p_sid = D::num(0);  // pgrp0 and session0 (init_main.c proc0_init)
   p0.P_SYSTEM = D::lit(true);
   p0.PS_INMEM = D::lit(true);
   auto& init = s.procs[SLOT_INIT];
   init.p_state = D::num(PRS_NORMAL);
   init.p_pid = D::num(1);
   init.p_pptr = D::num(SLOT_PROC0);
+  init.p_pgid = init.p_sid = D::num(1);  // init(8) calls setsid() first (docs/environment.md)
   init.P_SYSTEM = D::lit(true);
   init.PS_INMEM = D::lit(true);
   init.p_listpos = D::num(1);

@@ -34,6 +34,8 @@ enum OpKind : int {
   OP_SWAPOUT,
   OP_SWAPIN_BEGIN,
   OP_SWAPIN,
+  OP_SETSID,
+  OP_SETPGID,
   OP_COUNT
 };
 
@@ -41,6 +43,7 @@ inline constexpr std::string_view kOpNames[OP_COUNT] = {
     "ptrace",  "spawn",  "fork",   "exit",   "exit-begin", "exit-end", "wait",    "kill",
     "takesig", "exec",   "exec-begin", "exec-end", "setuid", "seteuid",  "setgid",  "setegid",
     "setgroups", "jail", "getppid", "sysctl", "swapout",    "swapin-begin", "swapin",
+    "setsid", "setpgid",
 };
 
 // An operation: its kind, and for OP_PTRACE the request, for OP_SYSCTL the knob.
@@ -61,10 +64,10 @@ struct Args {
   BOOST_HANA_DEFINE_STRUCT(Args,
                            (Int, actor),  // the calling process's slot (curthread)
                            (PtraceArgsT, pt),
-                           (Int, pid),      // wait4 / kill target pid; the swapper's target slot
+                           (Int, pid),      // wait4 / kill / setpgid target pid; the swapper's target slot
                            (Int, sig),      // kill
                            (Int, options),  // wait4
-                           (Int, value),    // exit status, set*id value, sysctl value, ngroups
+                           (Int, value),    // exit status, set*id value, sysctl value, ngroups, setpgid's pgid
                            (Int, suid),     // execve of a set-uid image: its owner, else -1
                            (Int, sgid),     // execve of a set-gid image: its group, else -1
                            (UcredT, cred),  // spawn
@@ -91,8 +94,41 @@ constexpr bool has_actor(OpKind k) {
   return !(k == OP_SPAWN || k == OP_SYSCTL || k == OP_SWAPOUT || k == OP_SWAPIN_BEGIN || k == OP_SWAPIN);
 }
 
+// The arguments as the kernel receives them: i386's 32-bit types (uid_t,
+// gid_t, size_t and pointers unsigned; pid_t, int signed), converted from the
+// model's wider values as C converts an argument (docs/environment.md, "Widths").
+template <class D>
+constexpr Args<D> kernel_args(const Op& op, Args<D> a) {
+  auto& pt = a.pt;
+  pt.pid = D::to_i32(pt.pid);
+  pt.addr = D::to_u32(pt.addr);
+  pt.data = D::to_i32(pt.data);
+  pt.piod_op = D::to_i32(pt.piod_op);
+  pt.piod_offs = D::to_u32(pt.piod_offs);
+  pt.piod_addr = D::to_u32(pt.piod_addr);
+  pt.piod_len = D::to_u32(pt.piod_len);
+  a.pid = D::to_i32(a.pid);
+  a.sig = D::to_i32(a.sig);
+  a.options = D::to_i32(a.options);
+  const bool id_value = op.kind == OP_SETUID || op.kind == OP_SETEUID || op.kind == OP_SETGID || op.kind == OP_SETEGID;
+  a.value = id_value ? D::to_u32(a.value) : D::to_i32(a.value);
+  // -1: the image is not set-id (the model's own marker, not a kernel value).
+  a.suid = D::ite(a.suid == D::num(-1), a.suid, D::to_u32(a.suid));
+  a.sgid = D::ite(a.sgid == D::num(-1), a.sgid, D::to_u32(a.sgid));
+  auto& c = a.cred;
+  c.cr_uid = D::to_u32(c.cr_uid);
+  c.cr_ruid = D::to_u32(c.cr_ruid);
+  c.cr_svuid = D::to_u32(c.cr_svuid);
+  c.cr_rgid = D::to_u32(c.cr_rgid);
+  c.cr_svgid = D::to_u32(c.cr_svgid);
+  for (auto& g : c.cr_groups) g = D::to_u32(g);
+  for (auto& g : a.groups) g = D::to_u32(g);
+  return a;
+}
+
 template <class D, int N>
-constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& a) {
+constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& raw) {
+  const Args<D> a = kernel_args<D>(op, raw);
   const Int<D> td = a.actor;
   // Who must be able to run: the caller; for the second step of exit or execve,
   // the process inside it.
@@ -102,7 +138,7 @@ constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& a
       Bool<D> in = D::lit(false);
       for (int i = 0; i < N; ++i) {
         const Proc<D>& p = s.procs[i];
-        Bool<D> inside = p.p_state == D::num(PRS_NORMAL) && (op.kind == OP_EXIT_END ? p.P_WEXIT : p.P_INEXEC);
+        Bool<D> inside = p.p_state == D::num(PRS_NORMAL) && p.PS_INMEM && (op.kind == OP_EXIT_END ? p.P_WEXIT : p.P_INEXEC);
         in = D::ite(td == D::num(i), inside, in);
       }
       actor_ok = in;
@@ -112,7 +148,7 @@ constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& a
       for (int i = 0; i < N; ++i) {
         const Proc<D>& p = s.procs[i];
         Bool<D> runs = D::lit(i != SLOT_PROC0) && p.p_state == D::num(PRS_NORMAL) && !p.P_KTHREAD &&
-                       !P_SHOULDSTOP<D>(p) && !p.P_WEXIT && !p.P_INEXEC;
+                       !P_SHOULDSTOP<D>(p) && !p.P_WEXIT && !p.P_INEXEC && p.PS_INMEM;
         r = D::ite(td == D::num(i), runs, r);
       }
       actor_ok = r;
@@ -126,11 +162,11 @@ constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& a
       case OP_SPAWN: return spawn<D>(s, a.cred, a.sugid, a.kernel);
       case OP_FORK: return fork1<D>(s, td);
       case OP_EXIT: {
-        auto r = exit1_begin<D>(s, td, a.value * D::num(256));  // exit(2): W_EXITCODE(rval, 0)
+        auto r = exit1_begin<D>(s, td, D::to_i32(a.value * D::num(256)));  // exit(2): W_EXITCODE(rval, 0), an int
         return D::branch(r.out.kind == D::num(K_OK), [&] { return ok_step<D>(exit1_finish<D>(r.next, td)); },
                          [&] { return r; });
       }
-      case OP_EXIT_BEGIN: return exit1_begin<D>(s, td, a.value * D::num(256));
+      case OP_EXIT_BEGIN: return exit1_begin<D>(s, td, D::to_i32(a.value * D::num(256)));
       case OP_EXIT_END: return ok_step<D>(exit1_finish<D>(s, td));
       case OP_WAIT: return wait4<D>(s, td, a.pid, a.options);
       case OP_KILL: return kill<D>(s, td, a.pid, a.sig);
@@ -149,6 +185,8 @@ constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& a
       case OP_SWAPOUT: return swap<D>(s, a.pid, SWAP_OUT);
       case OP_SWAPIN_BEGIN: return swap<D>(s, a.pid, SWAP_IN_BEGIN);
       case OP_SWAPIN: return swap<D>(s, a.pid, SWAP_IN);
+      case OP_SETSID: return setsid<D>(s, td);
+      case OP_SETPGID: return setpgid<D>(s, td, a.pid, a.value);
       case OP_COUNT: break;
     }
     return ok_step<D>(s);

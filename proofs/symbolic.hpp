@@ -105,6 +105,8 @@ struct Symbolic {
   }
   static Bool ugt32(const Int& a, const Int& b) { return Bool(z3::ugt(a.extract(31, 0), b.extract(31, 0))); }
   static Int to_u16(const Int& a) { return Int(a & sym::ctx().bv_val(static_cast<int64_t>(0xffff), sym::kWidth)); }
+  static Int to_u32(const Int& a) { return Int(z3::zext(a.extract(31, 0), sym::kWidth - 32)); }
+  static Int to_i32(const Int& a) { return Int(z3::sext(a.extract(31, 0), sym::kWidth - 32)); }
   static Int ctz32(const Int& w) {
     Int r(32);
     for (int k = 31; k >= 0; --k) r = ite(Bool((w & sym::ctx().bv_val(static_cast<int64_t>(1LL << k), sym::kWidth)) != Int(0)), Int(k), r);

@@ -245,6 +245,17 @@ inline std::vector<std::pair<std::size_t, rc::Gen<GenOp>>> directed(const std::s
         }));
       }
     }
+    // setpgid() on a process in a p_pptr cycle: inferior() never returns.
+    if (runs(s, t))
+      for (int o = 2; o < kN; ++o)
+        if (s.procs[o].p_state == PRS_NORMAL && ancestor_cycle<kN>(s, o)[0] != NOPROC) {
+          w = 3;
+          GenOp g{Op{OP_SETPGID}, default_args<Concrete>()};
+          g.args.actor = t;
+          g.args.pid = s.procs[o].p_pid;
+          g.args.value = 0;
+          add(rc::gen::just(g));
+        }
     // Requests across users, prisons, into an exec window, and from root at init.
     if (runs(s, t)) {
       for (int o = 1; o < kN; ++o) {
@@ -254,7 +265,10 @@ inline std::vector<std::pair<std::size_t, rc::Gen<GenOp>>> directed(const std::s
         const bool other = op.p_ucred.cr_ruid != tp.p_ucred.cr_ruid || op.p_ucred.cr_groups[0] != tp.p_ucred.cr_groups[0] ||
                            op.p_ucred.cr_prison != tp.p_ucred.cr_prison || op.P_INEXEC || op.P_SUGID ||
                            (o == SLOT_INIT && tp.p_ucred.cr_uid == 0);
-        if (other) add(any_request(t, op.p_pid));
+        if (other) {
+          add(any_request(t, op.p_pid));
+          if (op.p_pptr == t) add(fixed(OP_SETPGID, t, op.p_pid));  // a descendant it may not see
+        }
       }
       w = 1;
       add(any_request(t, 100000));  // a pid never used
@@ -330,8 +344,25 @@ inline rc::Gen<GenOp> gen_op(const S& state) {
                                                                       BSD_WNOHANG | BSD_WUNTRACED, BSD_WNOHANG})),
                         [g](const auto& t) {
   GenOp r = g;
-                          r.args.pid = std::get<0>(t) > 0 ? std::get<0>(t) : -1;  // groups: not modelled
+                          r.args.pid = std::get<0>(t);  // 0 and < -1: a process group
                           r.args.options = std::get<1>(t);
+                          return r;
+                        });
+  });
+  // setpgid(pid, pgid): the caller (0) or another process; a new group, an
+  // invalid one, or the group of some process.
+  auto setpgid_gen = with(base(OP_SETPGID), [sp](GenOp g) {
+    std::vector<std::int64_t> pgids{0, 0, -1, 7};
+    for (const auto& q : sp->procs)
+      if (q.p_state != PRS_FREE) pgids.push_back(q.p_pgid);
+    return rc::gen::map(rc::gen::tuple(rc::gen::weightedOneOf<std::int64_t>(
+                                           {{2, rc::gen::just<std::int64_t>(0)},
+                                            {3, detail::pid_arg(*sp, static_cast<int>(g.args.actor))}}),
+                                       rc::gen::elementOf(pgids)),
+                        [g](const auto& t) {
+                          GenOp r = g;
+                          r.args.pid = std::get<0>(t);
+                          r.args.value = std::get<1>(t);
                           return r;
                         });
   });
@@ -412,6 +443,8 @@ inline rc::Gen<GenOp> gen_op(const S& state) {
       {1, setgroups_gen},
       {1, base(OP_JAIL)},
       {1, base(OP_GETPPID)},
+      {2, base(OP_SETSID)},
+      {4, setpgid_gen},
       {3, sysctl_gen},
       {1, swap_gen(OP_SWAPOUT)},
       {1, swap_gen(OP_SWAPIN_BEGIN)},

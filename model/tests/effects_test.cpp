@@ -152,6 +152,7 @@ TEST(Detach, ToWhateverProcessNowHasTheOriginalParentsPid) {
   M m;
   int p = m.spawn();
   int c = m.fork(p);
+  m.op(OP_SETSID, c);  // else pid(p) stays in use as c's session and group id (fork1 skips it)
   int d = m.spawn();
   const auto ppid = m.pid(p);
   m.attach_stopped(d, c);
@@ -354,14 +355,22 @@ TEST(Jail, RootEntersAPrisonOnceAndJailedRootStillDebugsItsPrison) {
   EXPECT_TRUE(is_err(m.pt(r, PT_ATTACH, outside), C_CANSEE_PRISON));
 }
 
-TEST(Swap, PholdFaultsTheProcessInForResumeRequestsToo) {
+TEST(Swap, TheSwapperPassesOverTracedAndExitingProcessesAndASwappedOutOneCannotRun) {
+  // 5.x vm_glue.c swapout_procs(): P_TRACED | P_SYSTEM | P_WEXIT are skipped.
   M m;
   int p = m.spawn();
   int c = m.traced_stopped_child(p);
   m.swap(OP_SWAPOUT, c);
-  EXPECT_FALSE(m.proc(c).PS_INMEM);
-  ASSERT_TRUE(is_ok(m.pt(p, PT_CONTINUE, c)));
   EXPECT_TRUE(m.proc(c).PS_INMEM);
+  int u = m.fork(p);
+  m.swap(OP_SWAPOUT, u);
+  EXPECT_FALSE(m.proc(u).PS_INMEM);
+  EXPECT_TRUE(is_err(m.op(OP_GETPPID, u), C_ACTOR_CANNOT_RUN));
+  m.swap(OP_SWAPIN, u);
+  EXPECT_TRUE(is_ok(m.op(OP_GETPPID, u)));
+  m.op(OP_EXIT_BEGIN, u);
+  m.swap(OP_SWAPOUT, u);
+  EXPECT_TRUE(m.proc(u).PS_INMEM);
 }
 
 TEST(Actor, AStoppedOrExitingProcessCannotMakeACall) {

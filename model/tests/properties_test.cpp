@@ -137,6 +137,7 @@ TEST(Properties, DetachRestoresFailsWhenTheParentsPidWasReused) {
   M m;
   int p = m.spawn();
   int c = m.fork(p);
+  m.op(OP_SETSID, c);  // else pid(p) stays in use as c's session and group id (fork1 skips it)
   int d = m.spawn();
   const auto ppid = m.pid(p);
   m.attach_stopped(d, c);

@@ -24,7 +24,7 @@ int main() {
   const std::map<std::string, std::string> broken = {
       {"TREE_ACYCLIC", "PT_ATTACH"},  {"OPPID_REAL", "PT_TRACE_ME"},         {"DETACH_RESTORES", "PT_DETACH"},
       {"XSTAT_VALID", "PT_STEP"},     {"ATTACH_STOPS", "PT_ATTACH"},         {"NO_TRACE_OF_EXITING", "PT_ATTACH"},
-      {"EXIT_REPORTED_ONCE", "wait"}, {"NO_FAULT", "exit"}};
+      {"EXIT_REPORTED_ONCE", "wait"}, {"NO_FAULT", "exit"},       {"WALKS_TERMINATE", "setpgid"}};
 
   const auto obs = all_obligations();
   std::map<std::pair<std::string, std::string>, int> idx;
