@@ -146,7 +146,9 @@ class Run {
     switch (e.what) {
       case Expect::NONE: return true;
       case Expect::OK_ANY: ok = o.kind == K_OK; break;
-      case Expect::OK_VALUE: ok = o.kind == K_OK && o.retval == e.value; break;
+      case Expect::OK_VALUE:
+        ok = o.kind == K_OK && o.retval == e.value && (!e.io_len || o.status == (*e.io_len & 0xffffffff));
+        break;
       case Expect::OK_PROC: ok = o.kind == K_OK && o.retval == want_pid(e.proc); break;
       case Expect::ERR: ok = o.kind == K_ERR && o.error == e.value; break;
       case Expect::HANG: ok = o.kind == K_HANG; break;
@@ -222,6 +224,8 @@ class Run {
     rec.failure = why;
     if (!opt_.quiet || rec.expectation_failed) {
       std::string result = outcome_text(rec.out);
+      if (l.op.kind == OP_PTRACE && l.op.req == PT_IO && rec.out.kind == K_OK)
+        result += fmt::format(" len={}", rec.out.status);
       if (l.op.kind == OP_WAIT && rec.out.kind == K_OK && rec.out.retval != 0)
         result = fmt::format("{} {}", pid_text(rec.out.retval), status_text(rec.out.status));
       if (l.op.kind == OP_TAKESIG && rec.out.kind == K_OK)

@@ -454,6 +454,13 @@ class Parser {
       e.status_value = e.status == Expect::EXITED ? number(w[i + 1], "an exit status") : signal_or_number(w[i + 1]);
       return e;
     }
+    // -> 0 len=N: PT_IO returned 0 and copied back piod_len N.
+    if (w.size() == 2 && w[1].rfind("len=", 0) == 0 && l.op.kind == OP_PTRACE && l.op.req == PT_IO) {
+      e.what = Expect::OK_VALUE;
+      e.value = signal_or_number(w[0]);
+      e.io_len = number(w[1].substr(4), "a piod_len");
+      return e;
+    }
     if (w.size() != 1) fail(fmt::format("unrecognised expectation `{}` (see docs/scenarios.md)", text));
     if (names_.count(w[0])) {
       e.what = Expect::OK_PROC;

@@ -24,6 +24,7 @@ struct Expect {
   std::string proc;         // OK_PROC: retval is this process's pid; WAIT_STATUS: the child reported (optional)
   enum Status { STOPPED, EXITED, SIGNALED } status = STOPPED;
   std::int64_t status_value = 0;
+  std::optional<std::int64_t> io_len;  // PT_IO: `-> 0 len=N`, the piod_len copied back
   std::vector<std::string> violates;  // properties that must fail at this step
   std::string text;  // as written
 };

@@ -160,6 +160,7 @@ class Writer {
                                              : fmt::format("signaled {}", sig_text(st & 0177));
       return child.empty() ? what : child + " " + what;
     }
+    if (op.kind == OP_PTRACE && op.req == PT_IO) return fmt::format("{} len={}", o.retval, o.status);
     return fmt::format("{}", o.retval);
   }
 

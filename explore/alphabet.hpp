@@ -17,7 +17,8 @@ using C = Concrete;
 // run at every process (and the first pid no process has), resuming requests with data 0
 // and an invalid signal; fork, exit (both ways), wait (any, with and without
 // WNOHANG/WUNTRACED), kill with SIGSTOP/SIGKILL/SIGCONT, takesig, exec (both
-// steps), getppid, setsid, setpgid(0, 0); spawn (uid 1001); swapping out a
+// steps), getppid, setsid, setpgid(0, 0) and setpgid(pid, 0) at every pid;
+// spawn (uid 1001); swapping out a
 // process the swapper may take, and swapping a swapped-out one back in.
 //
 // The oracle's alphabet (Alphabet::oracle) adds, so that every check can
@@ -117,11 +118,16 @@ std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s, Alphabet kind
     add(Op{OP_FORK}, a);
     add(Op{OP_SETSID}, a);
     {
-      Args<C> b = a;  // setpgid(0, 0): lead a new group of one's own
-      b.pid = 0;
+      Args<C> b = a;  // setpgid(0, 0) and setpgid(pid, 0): a new group led by the caller or by pid
       b.value = 0;
+      b.pid = 0;
       add(Op{OP_SETPGID}, b);
+      for (std::int64_t pid : pids) {
+        b.pid = pid;
+        add(Op{OP_SETPGID}, b);
+      }
       if (oracle) {
+        b.pid = 0;
         b.value = -1;
         add(Op{OP_SETPGID}, b);
         for (std::int64_t pid : pids) {  // setpgid(pid, caller's group)

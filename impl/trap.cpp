@@ -82,6 +82,11 @@ ModelOutcome run_op(Kernel& k, const Op& op, const Args<C>& a) {
       Kernel::ptrace_args uap{op.req, as_int(a.pt.pid), static_cast<vm_offset_t>(as_u32(a.pt.addr)),
                               as_int(a.pt.data)};
       int error = k.ptrace(td, &uap);
+      if (op.req == PT_IO && error == 0) {
+        // What the caller sees: the descriptor ptrace() copied back (its piod_len).
+        ptrace_io_desc d{};
+        if (k.peek(actor, static_cast<vm_offset_t>(as_u32(a.pt.addr)), &d, sizeof d)) return ok(td->td_retval[0], d.piod_len);
+      }
       return result(k, error, td->td_retval[0]);
     }
     case OP_SPAWN: {

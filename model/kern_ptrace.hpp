@@ -90,6 +90,15 @@ constexpr Proc<D> _PHOLD(Proc<D> p) {
 template <class D, int N, class Done>
 constexpr auto proc_rwmem(const State<D, N>& s, const Proc<D>& p, Bool<D> writing, Int<D> offs, Int<D> len,
                           bool userspace, Int<D> uaddr, Done&& done) {
+  // uio_resid is an int: a PT_IO length above INT_MAX is negative there. The
+  // do { } while runs once, and its chunk `min(PAGE_SIZE - page_offset,
+  // uio_resid)` is libkern's u_int min: the rest of the first page (seed 210).
+  // uiomove()'s `uio_resid -= cnt` then wraps (an int) when the length was
+  // within one page of INT_MIN: the loop goes on with a large positive residue.
+  const Int<D> resid = D::to_i32(len);
+  const Int<D> first = D::num(PAGE_SIZE) - D::bit_and(offs, D::num(PAGE_SIZE - 1));
+  const Int<D> after = D::to_i32(resid - first);
+  len = D::ite(resid < D::num(0), D::ite(after > D::num(0), first + after, first), resid);
   Int<D> touched = D::ite(len > D::num(0), len, D::num(1));  // do { ... } while: at least one page
   Int<D> t = D::ite(writing, accessible_run<D>(kTargetWrite, offs), accessible_run<D>(kTargetRead, offs));
   Bool<D> t_fails = t < touched;
@@ -273,8 +282,15 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
         Bool<D> op_read = a.piod_op == D::num(PIOD_READ_D) || a.piod_op == D::num(PIOD_READ_I);
         Bool<D> op_write = a.piod_op == D::num(PIOD_WRITE_D) || a.piod_op == D::num(PIOD_WRITE_I);
         return first_failing<D>(s, hana::make_tuple(check(C_IO_OP, [&] { return !op_read && !op_write; })), [&] {
+          // seed 680: piod_len -= uio_resid; the descriptor is copied back on
+          // success (368-375). The outcome's status is that piod_len: all of
+          // it, or for a length above INT_MAX the rest of the first page.
+          const Int<D> resid = D::to_i32(a.piod_len);
+          const Int<D> moved = D::num(PAGE_SIZE) - D::bit_and(a.piod_offs, D::num(PAGE_SIZE - 1));
+          const Bool<D> one_chunk = resid < D::num(0) && !(D::to_i32(resid - moved) > D::num(0));
+          const Int<D> piod_len_out = D::ite(one_chunk, moved, a.piod_len);
           return proc_rwmem<D>(s, p, op_write, a.piod_offs, a.piod_len, true, a.piod_addr,
-                               [&] { return Step<D, S>{Outcome<D>::ok(), s}; });
+                               [&] { return Step<D, S>{Outcome<D>::ok(D::num(0), piod_len_out), s}; });
         });
       }
       case PT_KILL:

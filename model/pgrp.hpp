@@ -54,23 +54,28 @@ constexpr Bool<D> pgrp_orphaned(const State<D, N>& s, Int<D> pgid) {
 // before, it is now) and that has a stopped member gets SIGHUP then SIGCONT,
 // each member in turn. `before` and `after` are the states around the change
 // of parents or groups (exit1, setsid, setpgid); the signals go into `into`
-// (by default `after`).
+// (by default `after`). Membership is the one of `before`: fixjobc() runs
+// while the process that moves or exits is still in its old group, so
+// orphanpg() of that group signals (and looks for a stop in) it too, and the
+// group it enters does not yet hold it. (fixjobc's counts, adjusted
+// entering-then-leaving, reach 0 exactly when a group with qualifying members
+// before has none after: docs/environment.md.)
 template <class D, int N>
 constexpr State<D, N> orphanpg_all(const State<D, N>& before, const State<D, N>& after, State<D, N> into) {
   for (int i = 0; i < N; ++i) {
-    const Int<D> g = after.procs[i].p_pgid;
+    const Int<D> g = before.procs[i].p_pgid;
     // Visit each group once: at its first member in table order.
-    Bool<D> first = after.procs[i].p_state != D::num(PRS_FREE);
-    for (int j = 0; j < i; ++j) first = first && !(after.procs[j].p_state != D::num(PRS_FREE) && after.procs[j].p_pgid == g);
+    Bool<D> first = before.procs[i].p_state != D::num(PRS_FREE);
+    for (int j = 0; j < i; ++j) first = first && !(before.procs[j].p_state != D::num(PRS_FREE) && before.procs[j].p_pgid == g);
     Bool<D> stopped = D::lit(false);
-    for (const auto& q : after.procs) stopped = stopped || (q.p_state == D::num(PRS_NORMAL) && q.p_pgid == g && P_SHOULDSTOP<D>(q));
+    for (const auto& q : before.procs) stopped = stopped || (q.p_state == D::num(PRS_NORMAL) && q.p_pgid == g && P_SHOULDSTOP<D>(q));
     const Bool<D> newly = first && stopped && !pgrp_orphaned<D>(before, g) && pgrp_orphaned<D>(after, g);
     into = D::branch(
         newly,
         [&] {
           State<D, N> t = into;
           for (int k = 0; k < N; ++k) {
-            const Bool<D> member = t.procs[k].p_state != D::num(PRS_FREE) && t.procs[k].p_pgid == g;
+            const Bool<D> member = before.procs[k].p_state != D::num(PRS_FREE) && before.procs[k].p_pgid == g;
             t = D::branch(member, [&] {
               return psignal<D>(psignal<D>(t, D::num(k), D::num(BSD_SIGHUP)), D::num(k), D::num(BSD_SIGCONT));
             }, [&] { return t; });
