@@ -175,8 +175,10 @@ ModelOutcome apply(Kernel& k, const Op& op, const Args<C>& a) {
   // exit or execve: be inside it).
   if (has_actor(op.kind)) {
     proc* actor = a.actor >= 0 && a.actor < k.nproc() ? k.slot(static_cast<int>(a.actor)) : nullptr;
-    bool ok_to_run = op.kind == OP_EXIT_END   ? actor && actor->p_state == PRS_NORMAL && (actor->p_flag & P_WEXIT)
-                     : op.kind == OP_EXEC_END ? actor && actor->p_state == PRS_NORMAL && (actor->p_flag & P_INEXEC)
+    // A swapped-out thread runs only after the swapper has brought it in.
+    const bool in_mem = actor && (actor->p_sflag & PS_INMEM);
+    bool ok_to_run = op.kind == OP_EXIT_END   ? in_mem && actor->p_state == PRS_NORMAL && (actor->p_flag & P_WEXIT)
+                     : op.kind == OP_EXEC_END ? in_mem && actor->p_state == PRS_NORMAL && (actor->p_flag & P_INEXEC)
                                               : runnable(actor, op.kind == OP_TAKESIG);
     if (!ok_to_run) return ModelOutcome{K_BLOCKED, 0, 0, 0, C_ACTOR_CANNOT_RUN};
   }
@@ -223,6 +225,7 @@ State<C, N> abstract(const Kernel& k, const State<C, N>& ghosts_from) {
       q.p_oppid = p->p_oppid;
       q.p_pgid = p->p_pgrp ? p->p_pgrp->pg_id : -1;
       q.p_sid = p_session(p) ? p_session(p)->s_sid : -1;
+      q.pg_jobc = p->p_pgrp ? p->p_pgrp->pg_jobc : 0;
       q.P_EXEC = p->p_flag & P_EXEC;
       q.P_SYSTEM = p->p_flag & P_SYSTEM;
       q.P_KTHREAD = p->p_flag & P_KTHREAD;

@@ -7,7 +7,8 @@
 
 namespace ptm {
 
-// <sys/ptrace.h> (5.x): PT_FIRSTMACH is 32, the machine-dependent requests follow it.
+// <sys/ptrace.h> (5.x): PT_FIRSTMACH is 64 (the 5.x text, docs/environment.md;
+// 4.x had 32); i386 <machine/ptrace.h> numbers its requests PT_FIRSTMACH + 1...
 enum Req : int {
   PT_TRACE_ME = 0,
   PT_READ_I = 1,
@@ -20,12 +21,12 @@ enum Req : int {
   PT_ATTACH = 10,
   PT_DETACH = 11,
   PT_IO = 12,
-  PT_GETREGS = 33,
-  PT_SETREGS = 34,
-  PT_GETFPREGS = 35,
-  PT_SETFPREGS = 36,
-  PT_GETDBREGS = 37,
-  PT_SETDBREGS = 38,
+  PT_GETREGS = 65,
+  PT_SETREGS = 66,
+  PT_GETFPREGS = 67,
+  PT_SETFPREGS = 68,
+  PT_GETDBREGS = 69,
+  PT_SETDBREGS = 70,
   // Any other number reaches the seed's `default: error = EINVAL` (seed 513-515).
   PT_UNKNOWN = 99,
 };

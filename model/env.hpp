@@ -82,6 +82,7 @@ constexpr StepOf<D, N> fork1(const State<D, N>& s, Int<D> td) {
   c.td_sstep = p.td_sstep;
   c.p_pgid = p.p_pgid;  // the parent's process group and session
   c.p_sid = p.p_sid;
+  c.pg_jobc = p.pg_jobc;
   return make_child<D>(s, td, c);
 }
 
@@ -126,15 +127,11 @@ constexpr Proc<D> exit1_prologue(Proc<D> p, Int<D> rv) {
 template <class D, int N>
 constexpr State<D, N> exit1_finish(State<D, N> s, Int<D> td) {
   Proc<D> p = proc_at<D>(s, td);
-  // fixjobc(p, p->p_pgrp, 0) (kern_exit.c, before the children move): the
-  // groups that p's going orphans, judged as if p were already a zombie; a
-  // stopped member's group gets SIGHUP and SIGCONT now.
-  {
-    State<D, N> gone = s;
-    gone.procs = D::put(gone.procs, td, [&] { Proc<D> z = p; z.p_state = D::num(PRS_ZOMBIE); return z; }());
-    s = orphanpg_all<D, N>(s, gone, s);
-    p = proc_at<D>(s, td);
-  }
+  // fixjobc(p, p->p_pgrp, 0) (kern_exit.c, before the children move): a group
+  // whose count that brings to 0 is orphaned (SIGHUP and SIGCONT if a member
+  // is stopped).
+  s = fixjobc<D>(s, td, p.p_pgid, p.p_sid, false);
+  p = proc_at<D>(s, td);
   // Children go to init; a traced one (traced by us) is untraced and killed.
   // The kernel walks the children list from its head and puts each at the head
   // of init's list, so they keep their relative order, reversed: the child at
@@ -509,9 +506,7 @@ constexpr StepOf<D, N> setsid(const State<D, N>& s, Int<D> td) {
   return first_failing<D>(
       s, hana::make_tuple(check(C_SETSID_PERM, [&] { return p.p_pgid == p.p_pid || pgrp_exists<D>(s, p.p_pid); })),
       [&] {
-        Proc<D> q = p;
-        q.p_pgid = q.p_sid = p.p_pid;
-        return ok_step<D>(orphanpg_all<D>(s, with_proc<D>(s, td, q)), p.p_pid);
+        return ok_step<D>(enter_pgrp<D>(s, td, p.p_pid, p.p_pid), p.p_pid);
       });
 }
 
@@ -552,9 +547,9 @@ constexpr StepOf<D, N> setpgid(const State<D, N>& s, Int<D> td, Int<D> pid, Int<
                       g != targp.p_pid);
       }));
   return first_failing<D>(s, checks, [&] {
-    Proc<D> q = targp;
-    q.p_pgid = g;
-    return ok_step<D>(orphanpg_all<D>(s, with_proc<D>(s, slot, q)));
+    // Its own group already: nothing to do; else enterpgrp / enterthispgrp.
+    return ok_step<D>(D::branch(g == targp.p_pgid, [&] { return s; },
+                                [&] { return enter_pgrp<D>(s, slot, g, targp.p_sid); }));
   });
 }
 
@@ -601,15 +596,15 @@ constexpr StepOf<D, N> sysctl_write(const State<D, N>& s, Sysctl which, Int<D> v
 // in memory or being swapped in; and it takes only a process whose thread
 // sleeps at priority PSOCK or above or is suspended (thread_safetoswapout):
 // a process the model lets it take stands for one asleep long enough in a call
-// the model does not name, or stopped. Not a thread inside execve (its sleeps
-// are the image's disk reads, below PSOCK) nor one resumed from a trace stop
-// and still in issignal() (runnable, not asleep). A swapped-out process cannot
+// the model does not name, or stopped. Not a running thread inside execve (its
+// sleeps are the image's disk reads, below PSOCK) nor one resumed from a trace
+// stop and still in issignal() (runnable, not asleep), unless it is stopped. A swapped-out process cannot
 // run until it is swapped in (can_run).
 enum Swap : int { SWAP_OUT = 0, SWAP_IN_BEGIN = 1, SWAP_IN = 2 };
 template <class D>
 constexpr Bool<D> swapout_eligible(const Proc<D>& p) {
   return p.p_state == D::num(PRS_NORMAL) && p.PS_INMEM && !p.PS_SWAPPINGIN && !p.P_TRACED && !p.P_SYSTEM &&
-         !p.P_WEXIT && !p.P_INEXEC && p.td_sig == D::num(0);
+         !p.P_WEXIT && (P_SHOULDSTOP<D>(p) || (!p.P_INEXEC && p.td_sig == D::num(0)));
 }
 template <class D, int N>
 constexpr StepOf<D, N> swap(const State<D, N>& s, Int<D> slot, Swap what) {

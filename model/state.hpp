@@ -52,6 +52,7 @@ struct Proc {
       (Int, p_oppid),  // "original parent pid, saved for ptrace"
       (Int, p_pgid),   // p_pgrp->pg_id: the process group (a zombie stays in it until reaped)
       (Int, p_sid),    // p_session->s_sid: the session (the pid of its leader)
+      (Int, pg_jobc),  // p_pgrp->pg_jobc, the group's counter (each member holds a copy)
       // p_flag, one Bool per bit the seed or its callers read
       (Bool, P_SYSTEM), (Bool, P_KTHREAD), (Bool, P_TRACED), (Bool, P_WAITED), (Bool, P_WEXIT),
       (Bool, P_SUGID), (Bool, P_INEXEC), (Bool, P_STOPPED_SIG), (Bool, P_STOPPED_TRACE),
@@ -121,6 +122,7 @@ constexpr Proc<D> empty_proc() {
   p.p_pptr = D::num(NOPROC);
   p.p_oppid = D::num(0);
   p.p_pgid = p.p_sid = D::num(-1);
+  p.pg_jobc = D::num(0);
   p.P_EXEC = D::lit(false);
   p.P_SYSTEM = p.P_KTHREAD = p.P_TRACED = p.P_WAITED = p.P_WEXIT = D::lit(false);
   p.P_SUGID = p.P_INEXEC = p.P_STOPPED_SIG = p.P_STOPPED_TRACE = D::lit(false);
