@@ -62,6 +62,10 @@ void Kernel::psignal(proc* p, int sig) {
   // A traced process takes the default action of everything; otherwise an
   // ignored signal, or any signal to an exiting process, is dropped.
   if (!(p->p_flag & P_TRACED) && (sigignored(sig) || (p->p_flag & P_WEXIT))) return;
+  // SIG52 psignal: "If sending a tty stop signal to a member of an orphaned
+  // process group, discard the signal here if the action is default" (a traced
+  // process's action is forced to the default).
+  if ((prop & SA_TTYSTOP) && p->p_pgrp && p->p_pgrp->pg_jobc == 0) return;
   if (prop & SA_CONT)
     for (int s : {BSD_SIGSTOP, BSD_SIGTSTP, BSD_SIGTTIN, BSD_SIGTTOU}) SIGDELSET(p->p_siglist, s);
   if (prop & SA_STOP) SIGDELSET(p->p_siglist, BSD_SIGCONT);
@@ -157,7 +161,9 @@ int Kernel::issignal(thread* td) {
   // The default action of `sig`.
   const int prop = sigprop(sig);
   SIGDELSET(p->p_siglist, sig);
-  if (p->p_pid <= 1 || ((prop & SA_STOP) && (p->p_flag & P_TRACED)) || (prop & SA_IGNORE)) {
+  if (p->p_pid <= 1 ||
+      ((prop & SA_STOP) && ((p->p_flag & P_TRACED) || (p->p_pgrp && p->p_pgrp->pg_jobc == 0 && (prop & SA_TTYSTOP)))) ||
+      (prop & SA_IGNORE)) {
     PROC_UNLOCK(p);
     return sig;
   }

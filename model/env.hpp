@@ -289,7 +289,11 @@ constexpr State<D, N> take_action(State<D, N> s, Int<D> td, Int<D> sig) {
   Proc<D> p = proc_at<D>(s, td);
   const Int<D> prop = sigprop_of<D>(sig);
   const Bool<D> is_stop = has_prop<D>(prop, SA_STOP);
-  const Bool<D> ignored = p.p_pid <= D::num(1) || (is_stop && p.P_TRACED) || has_prop<D>(prop, SA_IGNORE);
+  // A stop is ignored by a traced process, and a tty stop in an orphaned group
+  // (SIG52 issignal: `P_TRACED || (pg_jobc == 0 && prop & SA_TTYSTOP)`: break).
+  const Bool<D> ignored = p.p_pid <= D::num(1) ||
+                          (is_stop && (p.P_TRACED || (has_prop<D>(prop, SA_TTYSTOP) && p.pg_jobc == D::num(0)))) ||
+                          has_prop<D>(prop, SA_IGNORE);
   p.p_siglist = sigdelset<D>(p.p_siglist, sig);
   return D::branch(
       ignored, [&] { return with_proc<D>(s, td, p); },

@@ -3,7 +3,7 @@
 //
 // Abstraction: every process has default dispositions (nothing caught, masked
 // or explicitly ignored; siginit() puts the SA_IGNORE signals except SIGCONT in
-// p_sigignore), one thread, no vfork (P_PPWAIT) and no orphaned process groups.
+// p_sigignore), one thread and no vfork (P_PPWAIT).
 #pragma once
 
 #include "model/check.hpp"
@@ -96,8 +96,13 @@ constexpr State<D, N> psignal(State<D, N> s, Int<D> slot, Int<D> sig) {
   const Bool<D> live = p.p_state == D::num(PRS_NORMAL);
   // 1. Traced: the action is forced to default. Untraced: an ignored signal, or
   //    any signal to an exiting process, is dropped.
+  //    A tty stop (SIGTSTP, SIGTTIN, SIGTTOU) to a member of an orphaned group
+  //    (pg_jobc == 0) is discarded too, traced or not: its action is the default
+  //    (SIG52 psignal, "discard the signal here if the action is default").
+  const Bool<D> tty_orphaned = has_prop<D>(prop, SA_TTYSTOP) && p.pg_jobc == D::num(0);
   const Bool<D> dropped =
-      !live || (!p.P_TRACED && ((has_prop<D>(prop, SA_IGNORE) && sig != D::num(BSD_SIGCONT)) || p.P_WEXIT));
+      !live || (!p.P_TRACED && ((has_prop<D>(prop, SA_IGNORE) && sig != D::num(BSD_SIGCONT)) || p.P_WEXIT)) ||
+      tty_orphaned;
   Proc<D> q = p;
   // 2. CONT-type signals remove pending stop signals; stop-type remove SIGCONT.
   auto without_stops = q.p_siglist;
