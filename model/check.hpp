@@ -166,7 +166,7 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
    "error = copyout(&r.reg/fpreg/dbreg, uap->addr, sizeof ...)", K_ERR, BSD_EFAULT, true, ""},
 
   {C_ACTOR_CANNOT_RUN, "ACTOR_CANNOT_RUN", "(scheduler)", 0, 0,
-   "the calling process is not running: stopped, a zombie, a kernel process, or inside exit or execve",
+   "the calling process is not running: stopped, a zombie, a kernel process, inside exit or execve, swapped out, or still in issignal() after a trace stop",
    K_BLOCKED, 0, true, ""},
   {C_FORK_NOPROC, "FORK_NOPROC", "fork1", 0, 0, "no free process slot or pid (nprocs >= maxproc)",
    K_ERR, BSD_EAGAIN, true, ""},
