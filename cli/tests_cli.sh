@@ -41,6 +41,8 @@ expect 0 "ATTACH_TRACED +kern_ptrace +457-461 +EBUSY +Already traced" -- checks
 expect 0 "DETACH_RESTORES" -- properties
 expect 2 "--procs 9: expected 2..6" -- verify --procs 9
 expect 2 "unknown semantics .moderne." -- verify --semantics moderne
+expect 3 "Some verdicts are unknown: exit status 3" -- verify --procs 3 --depth 1 --timeout 1
+expect 1 "proved +for N = 3 only" -- verify --procs 3 --depth 1
 expect 2 "unknown property .NOPE." -- hunt --property NOPE
 # explain: every check in order, the decider, the state it read
 expect 0 "YES ATTACH_TRACED +seed 457-461 +Already traced" -- explain "$data/explain.scn:4"

@@ -27,11 +27,19 @@ Witness write_witness(const proofs::PropertyVerdict& v, int procs, const std::st
        .procs = procs});
 }
 
-std::string verdict_of(const proofs::PropertyVerdict& v) {
+// A proof assumes every auxiliary invariant (the hypotheses of every
+// obligation): when one of them is not proved, nothing is.
+bool hypotheses_proved(const proofs::VerifyReport& rep) {
+  for (const auto& v : rep.verdicts)
+    if (v.invariant && (!v.initial_holds || v.witness || v.cti || v.unknown)) return false;
+  return true;
+}
+
+std::string verdict_of(const proofs::PropertyVerdict& v, bool hyps_ok) {
   if (!v.initial_holds) return "violated";
   if (v.witness) return "violated";
   if (v.cti) return "cti only";
-  if (v.unknown) return "unknown";
+  if (v.unknown || !hyps_ok) return "unknown";
   return "proved";
 }
 
@@ -69,9 +77,10 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
   int proved = 0, cti = 0, unknown = 0;
   for (const auto& r : rep.results) (r.verdict == proofs::PROVED ? proved : r.verdict == proofs::CTI ? cti : unknown)++;
   int violated = 0, props_proved = 0, cti_only = 0, props_unknown = 0;
+  const bool hyps_ok = hypotheses_proved(rep);
   for (const auto& v : rep.verdicts) {
     if (v.invariant) continue;
-    auto d = verdict_of(v);
+    auto d = verdict_of(v, hyps_ok);
     (d == "violated" ? violated : d == "proved" ? props_proved : d == "cti only" ? cti_only : props_unknown)++;
   }
 
@@ -90,7 +99,8 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     for (std::size_t i = 0; i < rep.verdicts.size(); ++i) {
       const auto& v = rep.verdicts[i];
       nlohmann::json p = {{"id", v.id},           {"statement", v.statement}, {"invariant", v.invariant},
-                          {"verdict", verdict_of(v)}, {"holds_initially", v.initial_holds},
+                          {"verdict", verdict_of(v, hyps_ok)}, {"holds_initially", v.initial_holds},
+                          {"bound", fmt::format("N = {}", opt.procs)},
                           {"proved", v.proved},   {"cti", v.cti},             {"unknown", v.unknown},
                           {"cti_operations", v.cti_ops}};
       if (v.witness) {
@@ -108,7 +118,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                    {"properties_proved", props_proved}, {"properties_cti_only", cti_only},
                    {"properties_unknown", props_unknown}};
     std::cout << j.dump(2) << "\n";
-    return violated ? 1 : 0;
+    return unknown || props_unknown ? 3 : violated ? 1 : 0;
   }
 
   fmt::print("ptmodel verify: semantics {}, {} processes (proc0, init and {} more), {} operations x {} properties "
@@ -137,10 +147,15 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     const auto& v = rep.verdicts[c];
     if (v.invariant && c > 0 && !rep.verdicts[c - 1].invariant) fmt::print("Auxiliary invariants (hypotheses of every obligation):\n");
     std::string detail;
-    auto d = verdict_of(v);
-    if (!v.initial_holds) detail = "fails in the initial state";
+    auto d = verdict_of(v, hyps_ok);
+    if (!v.initial_holds) detail = fmt::format("fails in the initial state (N = {})", opt.procs);
     else if (d == "violated") detail = fmt::format("reachable in {} steps (scenario below)", v.witness->size());
-    else if (d == "proved") detail = fmt::format("preserved by all {} operations, holds initially", v.proved);
+    else if (d == "proved")
+      detail = fmt::format("for N = {} only (not proved for every table size): preserved by all {} operations, "
+                           "holds initially",
+                           opt.procs, v.proved);
+    else if (d == "unknown" && !v.unknown && !v.cti)
+      detail = fmt::format("its proof at N = {} assumes auxiliary invariants that are not proved", opt.procs);
     else if (d == "cti only")
       detail = fmt::format("counterexample to induction at {}; no reachable violation within {} steps ({} states): "
                            "an invariant excluding those states would prove it",
@@ -171,7 +186,10 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
   fmt::print("Reachability: breadth-first to depth {}{}, {} states.\n", rep.reach.depth_done,
              rep.reach.budget_hit ? " (state budget reached)" : "", rep.reach.states);
   if (!outdir.empty()) fmt::print("Scenarios written to {}/.\n", outdir);
-  return bad_witness ? 2 : violated ? 1 : 0;
+  // Exit status: 2 a witness that does not replay, 3 anything unknown (a limit:
+  // the report is partial), 1 a property violated, 0 all proved (for N only).
+  if (unknown || props_unknown) fmt::print("Some verdicts are unknown: exit status 3.\n");
+  return bad_witness ? 2 : unknown || props_unknown ? 3 : violated ? 1 : 0;
 }
 
 }  // namespace ptm::cli
