@@ -452,6 +452,14 @@ class Parser {
       e.what = Expect::WAIT_STATUS;
       e.status = w[i] == "stopped" ? Expect::STOPPED : w[i] == "exited" ? Expect::EXITED : Expect::SIGNALED;
       e.status_value = e.status == Expect::EXITED ? number(w[i + 1], "an exit status") : signal_or_number(w[i + 1]);
+      // Range-checked, so that no number can stand for another status once encoded
+      // (`signaled 0` is `exited 0`, `signaled 4479` a SIGSTOP stop).
+      if (e.status == Expect::EXITED && (e.status_value < 0 || e.status_value > 255))
+        fail(fmt::format("an exit status is 0..255, got `{}`", w[i + 1]));
+      if (e.status == Expect::SIGNALED && (e.status_value < 1 || e.status_value > 126))
+        fail(fmt::format("a terminating signal is 1..126 (WTERMSIG), got `{}`", w[i + 1]));
+      if (e.status == Expect::STOPPED && (e.status_value < 1 || e.status_value > 0xffff))
+        fail(fmt::format("a stop signal is 1..65535 (p_xstat, a u_short), got `{}`", w[i + 1]));
       return e;
     }
     // -> 0 len=N: PT_IO returned 0 and copied back piod_len N.

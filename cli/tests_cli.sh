@@ -32,6 +32,8 @@ expect 2 "unknown_sysctl.scn:1: unknown sysctl" -- run "$data/unknown_sysctl.scn
 expect 2 "out_of_range.scn:1: .* out of range" -- run "$data/out_of_range.scn"
 expect 2 "binary.scn:1: control character" -- run "$data/binary.scn"
 expect 2 "reaped_actor.scn:5: process .C. no longer exists" -- run "$data/reaped_actor.scn"
+expect 2 "bad_wait_status.scn:4: a terminating signal is 1..126" -- run "$data/bad_wait_status.scn"
+expect 2 "bad_wait_status2.scn:3: a terminating signal is 1..126" -- run "$data/bad_wait_status2.scn"
 expect 2 "no-such-file.scn: cannot open" -- run "$data/no-such-file.scn"
 expect 2 "subcommand" -- frobnicate
 expect 1 "wrong_errno.scn:3: expected .EBUSY., got .0." -- run "$data/wrong_errno.scn"
