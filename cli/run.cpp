@@ -57,6 +57,7 @@ class Run {
   // The slot of a named process that still exists (live or zombie).
   int slot_of(const Line& l, const std::string& name) const {
     const Named& n = names_.at(name);
+    if (n.slot == NOPROC) fail(l, fmt::format("process `{}` was never made (its fork or spawn failed)", name));
     if (n.gone) fail(l, fmt::format("process `{}` no longer exists (it was reaped)", name));
     return n.slot;
   }
@@ -181,6 +182,8 @@ class Run {
     if (!l.actor.empty()) a.actor = slot_of(l, l.actor);
     if (!l.target.empty()) {
       const Named& t = names_.at(l.target);
+      // A name whose fork failed stands for no pid (not -1, which wait4 and kill read as "any").
+      if (t.slot == NOPROC) fail(l, fmt::format("process `{}` was never made (its fork or spawn failed)", l.target));
       if (l.op.kind == OP_SWAPOUT || l.op.kind == OP_SWAPIN || l.op.kind == OP_SWAPIN_BEGIN)
         a.pid = slot_of(l, l.target);
       else if (l.op.kind == OP_PTRACE)
@@ -188,7 +191,11 @@ class Run {
       else
         a.pid = t.pid;
     }
-    if (!l.pgid_of.empty()) a.value = names_.at(l.pgid_of).pid;
+    if (!l.pgid_of.empty()) {
+      if (names_.at(l.pgid_of).slot == NOPROC)
+        fail(l, fmt::format("process `{}` was never made (its fork or spawn failed)", l.pgid_of));
+      a.value = names_.at(l.pgid_of).pid;
+    }
     const State<C, N> pre = s_;
     rec.procs = N;
     rec.pre = widen<N>(pre);

@@ -34,6 +34,7 @@ expect 2 "binary.scn:1: control character" -- run "$data/binary.scn"
 expect 2 "reaped_actor.scn:5: process .C. no longer exists" -- run "$data/reaped_actor.scn"
 expect 2 "bad_wait_status.scn:4: a terminating signal is 1..126" -- run "$data/bad_wait_status.scn"
 expect 2 "bad_wait_status2.scn:3: a terminating signal is 1..126" -- run "$data/bad_wait_status2.scn"
+expect 2 "failed_fork_target.scn:4: process .Q. was never made" -- run "$data/failed_fork_target.scn"
 expect 2 "no-such-file.scn: cannot open" -- run "$data/no-such-file.scn"
 expect 2 "subcommand" -- frobnicate
 expect 1 "wrong_errno.scn:3: expected .EBUSY., got .0." -- run "$data/wrong_errno.scn"
