@@ -44,9 +44,10 @@ std::string facts(int check, const Ctx& x) {
   switch (check) {
     case C_ACTOR_CANNOT_RUN: {
       const auto& p = x.P(x.actor);
-      return fmt::format("caller {}: state {}, P_SHOULDSTOP {}, P_WEXIT {}, P_INEXEC {}, in issignal {}",
+      return fmt::format("caller {}: state {}, P_SHOULDSTOP {}, P_WEXIT {}, P_INEXEC {}, in issignal {}, PS_INMEM {}",
                          x.name(x.actor), p.p_state == PRS_NORMAL ? "live" : p.p_state == PRS_ZOMBIE ? "zombie" : "free",
-                         flag(P_SHOULDSTOP<C>(p)), flag(p.P_WEXIT), flag(p.P_INEXEC), flag(p.td_sig != 0));
+                         flag(P_SHOULDSTOP<C>(p)), flag(p.P_WEXIT), flag(p.P_INEXEC), flag(p.td_sig != 0),
+                         flag(p.PS_INMEM));
     }
     case C_PFIND:
     case C_KILL_PFIND:
