@@ -1,7 +1,9 @@
-// Benchmark: the whole verification of the seed (proof matrix plus bounded
-// reachability) for N = 2..6: time per obligation and in total.
+// Benchmark: the proof matrix of the seed at each table size N = 2..MAX_N
+// (time per obligation and in total), then the default `ptmodel verify` run
+// (proofs at N = 2..5 and the growing witness search): the time of each leg.
 //
-//   bazel run //bench:verify_bench [-- MAX_N [DEPTH]]
+//   bazel run //bench:verify_bench [-- MAX_N]
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -9,19 +11,27 @@
 
 int main(int argc, char** argv) {
   const int max_n = argc > 1 ? std::atoi(argv[1]) : 6;
-  const int depth = argc > 2 ? std::atoi(argv[2]) : 7;
-  std::printf("%-3s %12s %10s %10s %12s %12s %10s %10s %9s\n", "N", "obligations", "proved", "cti", "unknown",
-              "prove (s)", "ms/oblig.", "states", "search (s)");
+  std::printf("%-3s %12s %10s %10s %10s %12s %10s\n", "N", "obligations", "proved", "cti", "unknown", "prove (s)",
+              "ms/oblig.");
   for (int n = 2; n <= max_n; ++n) {
     ptm::proofs::VerifyOptions opt;
-    opt.procs = n;
-    opt.depth = depth;
     opt.timeout_ms = 60000;
-    auto rep = ptm::proofs::verify(opt);
+    auto t0 = std::chrono::steady_clock::now();
+    auto res = ptm::proofs::prove_matrix(n, opt);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     int p = 0, c = 0, u = 0;
-    for (const auto& r : rep.results) (r.verdict == ptm::proofs::PROVED ? p : r.verdict == ptm::proofs::CTI ? c : u)++;
-    std::printf("%-3d %12zu %10d %10d %12d %12.1f %10.1f %10ld %9.1f\n", n, rep.results.size(), p, c, u,
-                rep.prove_seconds, 1000 * rep.prove_seconds / rep.results.size(), rep.reach.states, rep.reach_seconds);
+    for (const auto& r : res) (r.verdict == ptm::proofs::PROVED ? p : r.verdict == ptm::proofs::CTI ? c : u)++;
+    std::printf("%-3d %12zu %10d %10d %10d %12.1f %10.1f\n", n, res.size(), p, c, u, s, 1000 * s / res.size());
     std::fflush(stdout);
   }
+  ptm::proofs::VerifyOptions opt;  // the defaults of `ptmodel verify`
+  auto t0 = std::chrono::steady_clock::now();
+  auto rep = ptm::proofs::verify(opt);
+  double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("\ndefault verify: %.1f s (proofs at N = 2..%d: %.1f s; witness search: %.1f s)\n", total, opt.procs,
+              rep.prove_seconds, rep.search_seconds);
+  std::printf("%-9s %3s %6s %10s %8s  %s\n", "alphabet", "N", "depth", "states", "time (s)", "stopped by");
+  for (const auto& l : rep.search)
+    std::printf("%-9s %3d %6d %10ld %8.1f  %s\n", l.alphabet.c_str(), l.procs, l.depth_done, l.states, l.seconds,
+                l.stopped.c_str());
 }

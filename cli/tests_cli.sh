@@ -44,8 +44,12 @@ expect 0 "ATTACH_TRACED +kern_ptrace +457-461 +EBUSY +Already traced" -- checks
 expect 0 "DETACH_RESTORES" -- properties
 expect 2 "--procs 9: expected 2..6" -- verify --procs 9
 expect 2 "unknown semantics .moderne." -- verify --semantics moderne
-expect 3 "Some verdicts are unknown: exit status 3" -- verify --procs 3 --depth 1 --timeout 1
-expect 1 "proved +for N = 3 only" -- verify --procs 3 --depth 1
+expect 3 "Some verdicts are unknown: exit status 3" -- verify --procs 3 --search-procs 3 --depth 1 --timeout 1
+expect 1 "TRACER_LIVE +holds +for N <= 3 \(bounded\)" -- verify --procs 3 --search-procs 3 --depth 1
+expect 2 "--search-procs 7: expected 2..6" -- verify --search-procs 7
+# The search grows the table: proved at N = 2, violated at N = 3, said in words.
+expect 1 "NO_TRACE_OF_EXITING +violated +holds for N <= 2 \(bounded\), but reachable in 3 steps at N = 3" -- verify --procs 2 --search-procs 3 --depth 3
+expect 1 "complete alphabet \(ids \{0, 1001, 1002\}" -- verify --procs 2 --search-procs 3 --depth 3
 expect 2 "unknown property .NOPE." -- hunt --property NOPE
 # explain: every check in order, the decider, the state it read
 expect 0 "YES ATTACH_TRACED +seed 457-461 +Already traced" -- explain "$data/explain.scn:4"

@@ -18,29 +18,50 @@ namespace {
 
 using scn::Witness;
 
-Witness write_witness(const proofs::PropertyVerdict& v, int procs, const std::string& semantics) {
+Witness write_witness(const proofs::PropertyVerdict& v, const proofs::Found& f, const std::string& through,
+                      const std::string& semantics) {
   return scn::write_witness(
-      *v.witness, v.id,
-      {.header = fmt::format("Found by `ptmodel verify{}` (shortest within its search).\n{}: {}.{}",
-                             scn::semantics_flag(semantics), v.id, v.statement,
+      f.trace, v.id,
+      {.header = fmt::format("Found by `ptmodel verify{}` (shortest within its search{}).\n{}: {}.{}",
+                             scn::semantics_flag(semantics),
+                             through.empty() ? std::string() : ", violated through " + through, v.id, v.statement,
                              scn::replay_note(semantics)),
-       .procs = procs});
+       .procs = f.procs});
 }
 
 // A proof assumes every auxiliary invariant (the hypotheses of every
-// obligation): when one of them is not proved, nothing is.
+// obligation): when one of them is not proved at every size, nothing is.
 bool hypotheses_proved(const proofs::VerifyReport& rep) {
   for (const auto& v : rep.verdicts)
-    if (v.invariant && (!v.initial_holds || v.witness || v.cti || v.unknown)) return false;
+    if (v.invariant && (!v.initial_holds || v.witness || v.any_cti() || v.any_unknown())) return false;
   return true;
 }
 
+// The four kinds of verdict: violated (a reachable witness), holds for N <= K
+// (bounded: proved at each table size 2..K), cti only (induction fails and no
+// witness was found within the search), unknown.
 std::string verdict_of(const proofs::PropertyVerdict& v, bool hyps_ok) {
+  if (hyps_ok && v.witness && v.witness->procs <= v.proved_up_to()) return "CONTRADICTION";
   if (!v.initial_holds) return "violated";
   if (v.witness) return "violated";
-  if (v.cti) return "cti only";
-  if (v.unknown || !hyps_ok) return "unknown";
-  return "proved";
+  if (v.any_cti()) return "cti only";
+  if (v.any_unknown() || !hyps_ok) return "unknown";
+  return "bounded";
+}
+const char* verdict_word(const std::string& d) { return d == "bounded" ? "holds" : d.c_str(); }
+
+std::string sizes(const proofs::VerifyReport& rep) {
+  return rep.opt.procs == 2 ? "N = 2" : fmt::format("N = 2..{}", rep.opt.procs);
+}
+
+// Where the witness search went, in words.
+std::string search_summary(const std::vector<proofs::SearchLeg>& legs, const std::string& alphabet) {
+  std::vector<std::string> parts;
+  for (const auto& l : legs)
+    if (l.alphabet == alphabet)
+      parts.push_back(fmt::format("N = {} to depth {}{}", l.procs, l.depth_done,
+                                  l.stopped == "exhausted" ? " (every reachable state)" : ""));
+  return parts.empty() ? "not run" : fmt::format("{}", fmt::join(parts, ", "));
 }
 
 }  // namespace
@@ -49,91 +70,160 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                    const std::string& outdir) {
   scn::select_semantics(semantics);
   if (opt_in.procs < 2 || opt_in.procs > 6) throw scn::InputError(fmt::format("--procs {}: expected 2..6", opt_in.procs));
+  if (opt_in.search_procs < 2 || opt_in.search_procs > 6)
+    throw scn::InputError(fmt::format("--search-procs {}: expected 2..6", opt_in.search_procs));
   proofs::VerifyOptions opt = opt_in;
   const bool tty = isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   if (tty) {
-    opt.progress = [start](int done, int total) {
+    opt.progress = [start](const std::string& what) {
       double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (el < 1) return;
-      double eta = done ? el * (total - done) / done : 0;
-      fmt::print(stderr, "\rproving: {}/{} obligations, {:.0f} s, about {:.0f} s left   ", done, total, el, eta);
+      fmt::print(stderr, "\r{:.0f} s: {:<60.60}", el, what);
     };
   }
   if (!opt.smt2_dir.empty()) std::filesystem::create_directories(opt.smt2_dir);
   auto rep = proofs::verify(opt);
   if (tty) fmt::print(stderr, "\r{:80}\r", "");
 
-  std::vector<Witness> witnesses(rep.verdicts.size());
-  for (std::size_t i = 0; i < rep.verdicts.size(); ++i)
-    if (rep.verdicts[i].witness) witnesses[i] = write_witness(rep.verdicts[i], opt.procs, semantics);
+  // Every witness: the shortest per property, and one through each operation.
+  struct Printed {
+    std::size_t verdict;
+    std::string through;  // empty: the property's shortest
+    proofs::Found found;
+    Witness w;
+  };
+  std::vector<Printed> printed;
+  for (std::size_t i = 0; i < rep.verdicts.size(); ++i) {
+    const auto& v = rep.verdicts[i];
+    if (!v.witness) continue;
+    printed.push_back({i, "", *v.witness, write_witness(v, *v.witness, "", semantics)});
+    const std::string last = proofs::operation_name(v.witness->trace.back().first);
+    for (const auto& [op, f] : v.through)  // the shortest is the witness through its own last operation
+      if (op != last) printed.push_back({i, op, f, write_witness(v, f, op, semantics)});
+  }
   if (!outdir.empty()) {
     std::filesystem::create_directories(outdir);
-    for (std::size_t i = 0; i < rep.verdicts.size(); ++i)
-      if (!witnesses[i].scenario.empty())
-        std::ofstream(outdir + "/" + rep.verdicts[i].id + ".scn") << witnesses[i].scenario;
+    for (const auto& p : printed) {
+      std::string name = rep.verdicts[p.verdict].id + (p.through.empty() ? "" : "--" + p.through);
+      for (auto& ch : name)
+        if (ch == ' ') ch = '_';
+      std::ofstream(outdir + "/" + name + ".scn") << p.w.scenario;
+    }
   }
+  auto witness_of = [&](std::size_t i, const std::string& through) -> const Printed* {
+    for (const auto& p : printed)
+      if (p.verdict == i && p.through == through) return &p;
+    return nullptr;
+  };
 
+  const auto& matrix = rep.results.at(opt.procs);
   int proved = 0, cti = 0, unknown = 0;
-  for (const auto& r : rep.results) (r.verdict == proofs::PROVED ? proved : r.verdict == proofs::CTI ? cti : unknown)++;
-  int violated = 0, props_proved = 0, cti_only = 0, props_unknown = 0;
+  for (const auto& [n, results] : rep.results)
+    for (const auto& r : results) (r.verdict == proofs::PROVED ? proved : r.verdict == proofs::CTI ? cti : unknown)++;
+  int obligations = 0;
+  for (const auto& [n, results] : rep.results) obligations += static_cast<int>(results.size());
+  int violated = 0, props_bounded = 0, cti_only = 0, props_unknown = 0, contradictions = 0;
   const bool hyps_ok = hypotheses_proved(rep);
   for (const auto& v : rep.verdicts) {
     if (v.invariant) continue;
     auto d = verdict_of(v, hyps_ok);
-    (d == "violated" ? violated : d == "proved" ? props_proved : d == "cti only" ? cti_only : props_unknown)++;
+    if (d != "CONTRADICTION")
+      (d == "violated" ? violated : d == "bounded" ? props_bounded : d == "cti only" ? cti_only : props_unknown)++;
+    contradictions += d == "CONTRADICTION";
   }
+  bool bad_witness = contradictions > 0;
+  for (const auto& p : printed) bad_witness = bad_witness || !p.w.replays;
+  // Exit status: 2 a witness that does not replay, 3 anything unknown (a limit:
+  // the report is partial), 1 a property violated, 0 every property holds for N <= K.
+  const int status = bad_witness ? 2 : unknown || props_unknown ? 3 : violated ? 1 : 0;
+
+  // How far the witness search went, per property and operation.
+  auto open_through = [&](const proofs::PropertyVerdict& v) {
+    std::vector<std::string> open;
+    for (const auto& op : v.cti_ops)
+      if (!v.through.count(op)) open.push_back(op);
+    return open;
+  };
 
   if (json) {
     nlohmann::json j;
     j["semantics"] = semantics;
     j["procs"] = opt.procs;
-    j["depth"] = opt.depth;
+    j["proved_at"] = fmt::format("{}", sizes(rep));
+    j["every_n"] = "not proved: the unbounded method is not built (docs/proofs.md)";
     j["timeout_ms"] = opt.timeout_ms;
-    for (const auto& r : rep.results)
-      j["obligations"].push_back({{"operation", r.ob.op_name},
-                                  {"property", r.ob.property},
-                                  {"invariant", r.ob.invariant},
-                                  {"verdict", proofs::verdict_name(r.verdict)},
-                                  {"reason", r.reason}});
+    for (const auto& [n, results] : rep.results)
+      for (const auto& r : results)
+        j["obligations"].push_back({{"procs", n},
+                                    {"operation", r.ob.op_name},
+                                    {"property", r.ob.property},
+                                    {"invariant", r.ob.invariant},
+                                    {"verdict", proofs::verdict_name(r.verdict)},
+                                    {"reason", r.reason}});
     for (std::size_t i = 0; i < rep.verdicts.size(); ++i) {
       const auto& v = rep.verdicts[i];
-      nlohmann::json p = {{"id", v.id},           {"statement", v.statement}, {"invariant", v.invariant},
-                          {"verdict", verdict_of(v, hyps_ok)}, {"holds_initially", v.initial_holds},
-                          {"bound", fmt::format("N = {}", opt.procs)},
-                          {"proved", v.proved},   {"cti", v.cti},             {"unknown", v.unknown},
-                          {"cti_operations", v.cti_ops}};
+      auto d = verdict_of(v, hyps_ok);
+      nlohmann::json p = {{"id", v.id},
+                          {"statement", v.statement},
+                          {"invariant", v.invariant},
+                          {"verdict", d == "bounded" ? "holds" : d},
+                          {"bound", d == "bounded" ? fmt::format("N <= {} (proved at {}; not for every N)", opt.procs, sizes(rep))
+                                                    : std::string()},
+                          {"holds_initially", v.initial_holds},
+                          {"cti_operations", v.cti_ops},
+                          {"open_operations", open_through(v)}};
+      for (const auto& [n, c] : v.at)
+        p["per_size"].push_back({{"procs", n}, {"proved", c.proved}, {"cti", c.cti}, {"unknown", c.unknown}});
+      auto add = [&](const Printed* w, const std::string& through) {
+        if (!w) return;
+        p["witnesses"].push_back({{"through", through},
+                                  {"procs", w->found.procs},
+                                  {"steps", w->found.trace.size()},
+                                  {"scenario", w->w.scenario},
+                                  {"replays_on_model_and_impl", w->w.replays}});
+      };
       if (v.witness) {
-        p["witness"] = {{"steps", v.witness->size()},
-                        {"scenario", witnesses[i].scenario},
-                        {"replays_on_model_and_impl", witnesses[i].replays}};
+        p["witness"] = {{"procs", v.witness->procs},
+                        {"steps", v.witness->trace.size()},
+                        {"scenario", witness_of(i, "")->w.scenario},
+                        {"replays_on_model_and_impl", witness_of(i, "")->w.replays}};
+        for (const auto& [op, f] : v.through) {
+          const Printed* w = witness_of(i, op);
+          if (!w) w = witness_of(i, "");
+          add(w, op);
+        }
       }
       j["properties"].push_back(p);
     }
-    j["reachability"] = {{"depth_explored", rep.reach.depth_done},
-                         {"states", rep.reach.states},
-                         {"state_budget_hit", rep.reach.budget_hit}};
-    j["totals"] = {{"obligations", rep.results.size()}, {"proved", proved},           {"cti", cti},
-                   {"unknown", unknown},                {"properties_violated", violated},
-                   {"properties_proved", props_proved}, {"properties_cti_only", cti_only},
-                   {"properties_unknown", props_unknown}};
+    for (const auto& l : rep.search)
+      j["search"].push_back({{"alphabet", l.alphabet},
+                             {"procs", l.procs},
+                             {"depth_explored", l.depth_done},
+                             {"states", l.states},
+                             {"stopped", l.stopped}});
+    j["complete_alphabet_bounds"] = explore::kCompleteBounds;
+    j["totals"] = {{"obligations", obligations},         {"proved", proved},
+                   {"cti", cti},                         {"unknown", unknown},
+                   {"properties_violated", violated},    {"properties_holding_bounded", props_bounded},
+                   {"properties_cti_only", cti_only},    {"properties_unknown", props_unknown}};
+    j["exit_status"] = status;
     std::cout << j.dump(2) << "\n";
-    return unknown || props_unknown ? 3 : violated ? 1 : 0;
+    return status;
   }
 
-  fmt::print("ptmodel verify: semantics {}, {} processes (proc0, init and {} more), {} operations x {} properties "
-             "and {} auxiliary invariants\n\n",
-             semantics, opt.procs, opt.procs - 2, proofs::all_operations().size(), hana::length(kProperties).value,
-             hana::length(kInvariants).value);
+  fmt::print("ptmodel verify: semantics {}, proofs at every table size {} (proc0, init and up to {} more), {} "
+             "operations x {} properties and {} auxiliary invariants; the witness search grows the table to {}\n\n",
+             semantics, sizes(rep), opt.procs - 2, proofs::all_operations().size(), hana::length(kProperties).value,
+             hana::length(kInvariants).value, opt.search_procs);
   // The matrix: one row per operation, one column per property (numbered below).
   std::vector<std::string> cols;
   for (const auto& v : rep.verdicts) cols.push_back(v.id);
-  fmt::print("Proof matrix: . proved   C counterexample to induction   ? unknown (timeout)\n");
+  fmt::print("Proof matrix at N = {}: . proved   C counterexample to induction   ? unknown (timeout)\n", opt.procs);
   fmt::print("{:<16}", "");
   for (std::size_t c = 0; c < cols.size(); ++c) fmt::print("{:>3}", c + 1);
   fmt::print("\n");
   std::map<std::pair<std::string, std::string>, proofs::Verdict> cell;
-  for (const auto& r : rep.results) cell[{r.ob.op_name, r.ob.property}] = r.verdict;
+  for (const auto& r : matrix) cell[{r.ob.op_name, r.ob.property}] = r.verdict;
   for (const auto& [op, name] : proofs::all_operations()) {
     fmt::print("{:<16}", name);
     for (const auto& c : cols) {
@@ -142,54 +232,71 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     }
     fmt::print("\n");
   }
-  fmt::print("\nProperties (N = {}):\n", opt.procs);
+  fmt::print("\nProperties. \"holds for N <= {0}\" is bounded: every obligation is proved at each table size 2..{0},\n"
+             "not for every N (no property is proved for every table size yet: docs/proofs.md).\n",
+             opt.procs);
   for (std::size_t c = 0; c < rep.verdicts.size(); ++c) {
     const auto& v = rep.verdicts[c];
     if (v.invariant && c > 0 && !rep.verdicts[c - 1].invariant) fmt::print("Auxiliary invariants (hypotheses of every obligation):\n");
     std::string detail;
     auto d = verdict_of(v, hyps_ok);
-    if (!v.initial_holds) detail = fmt::format("fails in the initial state (N = {})", opt.procs);
-    else if (d == "violated") detail = fmt::format("reachable in {} steps (scenario below)", v.witness->size());
-    else if (d == "proved")
-      detail = fmt::format("for N = {} only (not proved for every table size): preserved by all {} operations, "
-                           "holds initially",
-                           opt.procs, v.proved);
-    else if (d == "unknown" && !v.unknown && !v.cti)
-      detail = fmt::format("its proof at N = {} assumes auxiliary invariants that are not proved", opt.procs);
+    if (!v.initial_holds) detail = fmt::format("fails in the initial state (N = {})", v.initial_fails_at);
+    else if (d == "violated") {
+      std::vector<std::string> thr;
+      for (const auto& [op, f] : v.through) thr.push_back(fmt::format("{} ({} steps, N = {})", op, f.trace.size(), f.procs));
+      detail = fmt::format("reachable in {} steps at N = {} (scenario below)", v.witness->trace.size(), v.witness->procs);
+      if (int k = v.proved_up_to(); k > 0 && hyps_ok)
+        detail = fmt::format("holds for N <= {} (bounded), but {}", k, detail);
+      if (!thr.empty()) detail += fmt::format("; through {}", fmt::join(thr, ", "));
+      auto open = open_through(v);
+      if (!open.empty())
+        detail += fmt::format("; induction also fails at {}, with no reachable violation through it found", fmt::join(open, ", "));
+    } else if (d == "bounded")
+      detail = fmt::format("for N <= {} (bounded): preserved by all {} operations at each N = 2..{}, holds initially",
+                           opt.procs, v.at.at(opt.procs).proved, opt.procs);
+    else if (d == "unknown" && !v.any_unknown())
+      detail = "its proof assumes auxiliary invariants that are not proved";
     else if (d == "cti only")
-      detail = fmt::format("counterexample to induction at {}; no reachable violation within {} steps ({} states): "
-                           "an invariant excluding those states would prove it",
-                           fmt::join(v.cti_ops, ", "), rep.reach.depth_done, rep.reach.states);
-    else detail = fmt::format("unknown at {} (timeout {} ms)", fmt::join(v.unknown_ops, ", "), opt.timeout_ms);
-    if (d == "violated" && v.cti) detail += fmt::format("; induction fails at {}", fmt::join(v.cti_ops, ", "));
-    fmt::print("{:>3} {:<21} {:<9} {}\n", c + 1, v.id, d, detail);
-  }
-  bool bad_witness = false;
-  for (std::size_t i = 0; i < rep.verdicts.size(); ++i) {
-    const auto& v = rep.verdicts[i];
-    if (!v.witness) continue;
-    fmt::print("\n--- {} ({} steps){} ---\n{}", v.id, v.witness->size(),
-               witnesses[i].replays ? fmt::format("; replays on model and impl with `ptmodel run{}`", scn::semantics_flag(semantics))
-                                    : std::string("; DOES NOT REPLAY"),
-               witnesses[i].scenario);
-    if (!witnesses[i].replays) {
-      bad_witness = true;
-      fmt::print("{}\n", witnesses[i].note);
+      detail = fmt::format("counterexample to induction at {}; no reachable violation found (search below): an "
+                           "invariant excluding those states would prove it",
+                           fmt::join(v.cti_ops, ", "));
+    else {
+      std::vector<std::string> u;
+      for (const auto& [n, col] : v.at)
+        if (col.unknown) u.push_back(fmt::format("N = {}: {}", n, fmt::join(col.unknown_ops, ", ")));
+      detail = fmt::format("unknown at {} (timeout {} ms)", fmt::join(u, "; "), opt.timeout_ms);
     }
+    fmt::print("{:>3} {:<21} {:<9} {}\n", c + 1, v.id, verdict_word(d), detail);
   }
-  fmt::print("\nTotals: {} obligations: {} proved, {} counterexamples to induction, {} unknown.\n",
-             rep.results.size(), proved, cti, unknown);
+  for (const auto& p : printed) {
+    const auto& v = rep.verdicts[p.verdict];
+    fmt::print("\n--- {}{} ({} steps, N = {}){} ---\n{}", v.id, p.through.empty() ? "" : " through " + p.through,
+               p.found.trace.size(), p.found.procs,
+               p.w.replays ? fmt::format("; replays on model and impl with `ptmodel run{}`", scn::semantics_flag(semantics))
+                           : std::string("; DOES NOT REPLAY"),
+               p.w.scenario);
+    if (!p.w.replays) fmt::print("{}\n", p.w.note);
+  }
+  fmt::print("\nTotals: {} obligations at {}: {} proved, {} counterexamples to induction, {} unknown.\n", obligations,
+             sizes(rep), proved, cti, unknown);
   // Timing goes to stderr: the report itself is the same on every run.
-  fmt::print(stderr, "time: proving {:.1f} s, reachability search {:.1f} s\n", rep.prove_seconds, rep.reach_seconds);
-  fmt::print("Properties: {} proved, {} violated (reachable), {} with a counterexample to induction only, {} unknown.\n",
-             props_proved, violated, cti_only, props_unknown);
-  fmt::print("Reachability: breadth-first to depth {}{}, {} states.\n", rep.reach.depth_done,
-             rep.reach.budget_hit ? " (state budget reached)" : "", rep.reach.states);
+  fmt::print(stderr, "time: proving {:.1f} s, witness search {:.1f} s\n", rep.prove_seconds, rep.search_seconds);
+  fmt::print("Properties: {} hold for N <= {} (bounded), {} violated (reachable), {} with a counterexample to induction "
+             "only, {} unknown.\n",
+             props_bounded, opt.procs, violated, cti_only, props_unknown);
+  if (rep.search.empty())
+    fmt::print("Witness search: not needed (every property holds for N <= {}).\n", opt.procs);
+  else {
+    fmt::print("Witness search (breadth-first from the initial state, each table size to the depth shown):\n");
+    fmt::print("  search alphabet (docs/explore.md): {}\n", search_summary(rep.search, "search"));
+    fmt::print("  complete alphabet ({}): {}\n", explore::kCompleteBounds, search_summary(rep.search, "complete"));
+    bool budget = false;
+    for (const auto& l : rep.search) budget = budget || l.stopped == "time budget";
+    if (budget) fmt::print("  the time budget ({:.0f} s, --budget) ended the search\n", opt.budget_seconds);
+  }
   if (!outdir.empty()) fmt::print("Scenarios written to {}/.\n", outdir);
-  // Exit status: 2 a witness that does not replay, 3 anything unknown (a limit:
-  // the report is partial), 1 a property violated, 0 all proved (for N only).
   if (unknown || props_unknown) fmt::print("Some verdicts are unknown: exit status 3.\n");
-  return bad_witness ? 2 : unknown || props_unknown ? 3 : violated ? 1 : 0;
+  return status;
 }
 
 }  // namespace ptm::cli

@@ -32,11 +32,27 @@ using C = Concrete;
 // execve of a set-uid-1001 image, jail(), getppid, finishing a swap-in, and
 // each sysctl written once to its non-default value (and securelevel lowered,
 // which fails).
-enum class Alphabet { search, oracle };
+//
+// The complete alphabet (Alphabet::complete), of the witness searches (verify,
+// diff, audit), has every operation of the model. It is the oracle's, and adds:
+// PT_CONTINUE/PT_STEP/PT_DETACH with a valid signal (SIGTERM); wait4 for each
+// pid, with WUNTRACED|WNOHANG; setuid, seteuid, setgid and setegid to each id
+// of kCompleteIds; setgroups to {0} and {1001}; execve of a set-uid-root, a
+// set-uid-1001 and a set-gid-1001 image; every sysctl written to the value it
+// does not have (suser_enabled too; securelevel raised to 1, lowered refused);
+// spawn of a root process, of uid 1001 and 1002, of a P_SUGID uid-1001 process
+// and of a kernel process. Its argument domains are bounded, and named here:
+// ids in kCompleteIds, signals in {0, SIGSTOP, SIGKILL, SIGCONT, SIGTERM,
+// _SIG_MAXSIG+1}, the pids of the table and one unused pid.
+enum class Alphabet { search, oracle, complete };
+inline constexpr std::int64_t kCompleteIds[] = {0, 1001, 1002};
+inline constexpr const char* kCompleteBounds =
+    "ids {0, 1001, 1002}; signals {0, SIGSTOP, SIGKILL, SIGCONT, SIGTERM, 129}; the table's pids and one unused pid";
 
 template <int N>
 std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s, Alphabet kind = Alphabet::search) {
-  const bool oracle = kind == Alphabet::oracle;
+  const bool oracle = kind == Alphabet::oracle || kind == Alphabet::complete;
+  const bool complete = kind == Alphabet::complete;
   std::vector<std::pair<Op, Args<C>>> out;
   std::vector<std::int64_t> pids;
   for (int i = 0; i < N; ++i)
@@ -89,8 +105,13 @@ std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s, Alphabet kind
         b.pt.piod_len = SIZEOF_INT;
         add(Op{OP_PTRACE, r}, b);
         if (is_resume_req(r)) {
+          Args<C> valid = b;
           b.pt.data = _SIG_MAXSIG + 1;
           add(Op{OP_PTRACE, r}, b);
+          if (complete && r != PT_KILL) {
+            valid.pt.data = BSD_SIGTERM;
+            add(Op{OP_PTRACE, r}, valid);
+          }
         }
         if (oracle && r != PT_TRACE_ME && !is_resume_req(r) && r != PT_ATTACH && r != PT_KILL && r != PT_UNKNOWN) {
           Args<C> bad = b;  // the guard page: neither readable nor writable anywhere
@@ -146,6 +167,17 @@ std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s, Alphabet kind
       b.options = opt;
       add(Op{OP_WAIT}, b);
     }
+    if (complete) {
+      Args<C> b = a;
+      b.pid = -1;
+      b.options = BSD_WNOHANG | BSD_WUNTRACED;
+      add(Op{OP_WAIT}, b);
+      for (std::int64_t pid : pids) {
+        b.pid = pid;
+        b.options = BSD_WNOHANG;
+        if (pid > 1) add(Op{OP_WAIT}, b);
+      }
+    }
     for (std::int64_t pid : pids)
       for (std::int64_t sig : {std::int64_t{BSD_SIGSTOP}, std::int64_t{BSD_SIGKILL}, std::int64_t{BSD_SIGCONT}}) {
         Args<C> b = a;
@@ -181,6 +213,27 @@ std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s, Alphabet kind
       add(Op{OP_JAIL}, a);
       add(Op{OP_GETPPID}, a);
     }
+    if (complete) {
+      // Every set-id call to every id of the bound (the oracle's above are among them).
+      for (OpKind k : {OP_SETUID, OP_SETEUID, OP_SETGID, OP_SETEGID})
+        for (std::int64_t id : kCompleteIds) {
+          Args<C> b = a;
+          b.value = id;
+          const bool in_oracle = (k == OP_SETUID && (id == 0 || id == 1001)) || (k == OP_SETEUID && id == 1001) ||
+                                 ((k == OP_SETGID || k == OP_SETEGID) && id == 0);
+          if (!in_oracle) add(Op{k}, b);
+        }
+      Args<C> b = a;
+      b.value = 1;
+      b.groups = {1001, 0, 0};
+      add(Op{OP_SETGROUPS}, b);
+      b = a;
+      b.suid = 0;  // a set-uid-root image
+      add(Op{OP_EXEC}, b);
+      b = a;
+      b.sgid = 1001;
+      add(Op{OP_EXEC}, b);
+    }
   }
   if (oracle) {
     auto sysctl = [&](Sysctl k, std::int64_t v) {
@@ -194,6 +247,12 @@ std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s, Alphabet kind
     if (s.unprivileged_proc_debug) sysctl(UNPRIVILEGED_PROC_DEBUG, 0);
     if (s.see_other_uids) sysctl(SEE_OTHER_UIDS, 0);
     if (s.see_other_gids) sysctl(SEE_OTHER_GIDS, 0);
+    if (complete) {
+      if (!s.unprivileged_proc_debug) sysctl(UNPRIVILEGED_PROC_DEBUG, 1);
+      if (!s.see_other_uids) sysctl(SEE_OTHER_UIDS, 1);
+      if (!s.see_other_gids) sysctl(SEE_OTHER_GIDS, 1);
+      sysctl(SUSER_ENABLED, s.suser_enabled ? 0 : 1);
+    }
     for (int i = 2; i < N; ++i)
       if (s.procs[i].p_state == PRS_NORMAL && s.procs[i].PS_SWAPPINGIN) {
         Args<C> b = default_args<C>();
@@ -206,6 +265,20 @@ std::vector<std::pair<Op, Args<C>>> alphabet(const State<C, N>& s, Alphabet kind
   sp.cred.cr_groups = {1001, 1001, 1001};
   sp.cred.cr_rgid = sp.cred.cr_svgid = 1001;
   add(Op{OP_SPAWN}, sp);
+  if (complete) {
+    Args<C> b = sp;
+    b.sugid = true;  // a P_SUGID uid-1001 process
+    add(Op{OP_SPAWN}, b);
+    b = sp;
+    b.cred.cr_uid = b.cred.cr_ruid = b.cred.cr_svuid = 1002;
+    b.cred.cr_groups = {1002, 1002, 1002};
+    b.cred.cr_rgid = b.cred.cr_svgid = 1002;
+    add(Op{OP_SPAWN}, b);
+    b = default_args<C>();  // root
+    add(Op{OP_SPAWN}, b);
+    b.kernel = true;  // a kernel process
+    add(Op{OP_SPAWN}, b);
+  }
   for (int i = 2; i < N; ++i) {
     if (s.procs[i].p_state != PRS_NORMAL) continue;
     Args<C> b = default_args<C>();

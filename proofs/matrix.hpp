@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/invariants.hpp"
+#include "proofs/operations.hpp"
 #include "proofs/symbolic.hpp"
 
 namespace ptm::proofs {
@@ -72,26 +73,6 @@ struct Result {
   std::string reason;  // for unknown: Z3's reason
   std::string cti;     // for a counterexample to induction: the pre-state and arguments, briefly
 };
-
-// Every operation the matrix covers, named as scenarios name them.
-inline std::vector<std::pair<Op, std::string>> all_operations() {
-  static const char* req_names[] = {"PT_TRACE_ME", "PT_READ_I",    "PT_READ_D",    "PT_WRITE_I",   "PT_WRITE_D",
-                                    "PT_IO",       "PT_CONTINUE",  "PT_STEP",      "PT_KILL",      "PT_ATTACH",
-                                    "PT_DETACH",   "PT_GETREGS",   "PT_SETREGS",   "PT_GETFPREGS", "PT_SETFPREGS",
-                                    "PT_GETDBREGS", "PT_SETDBREGS", "ptrace 99"};
-  std::vector<std::pair<Op, std::string>> ops;
-  int i = 0;
-  for (Req r : kAllRequests) ops.push_back({Op{OP_PTRACE, r}, req_names[i++]});
-  for (int k = OP_SPAWN; k < OP_COUNT; ++k) {
-    if (k == OP_SYSCTL) {
-      for (Sysctl s : {KERN_SECURELEVEL, UNPRIVILEGED_PROC_DEBUG, SEE_OTHER_UIDS, SEE_OTHER_GIDS, SUSER_ENABLED})
-        ops.push_back({Op{OP_SYSCTL, PT_TRACE_ME, s}, std::string("sysctl ") + std::to_string(s)});
-    } else {
-      ops.push_back({Op{static_cast<OpKind>(k)}, std::string(kOpNames[k])});
-    }
-  }
-  return ops;
-}
 
 // The obligations, generated from the operation list and the property and
 // invariant lists.

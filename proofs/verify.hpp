@@ -1,6 +1,12 @@
-// `ptmodel verify`: the proof matrix, the initial state, and for every
-// property with a counterexample to induction a bounded search for a
-// reachable violation, printed as a scenario that replays on model and impl.
+// `ptmodel verify`: the proof matrix at every table size from 2 to --procs,
+// the initial state, and, for every property that is not proved, a witness
+// search that grows the table and the depth by itself within a time budget:
+// a reachable violation through each operation whose induction fails, printed
+// as a scenario that replays on model and impl.
+//
+// Every verdict is for a bounded world and says so: "holds for N <= K" means
+// that every obligation is proved at each table size 2..K, not for every N
+// (docs/proofs.md, "What is bounded").
 #pragma once
 
 #include <functional>
@@ -14,31 +20,90 @@
 namespace ptm::proofs {
 
 struct VerifyOptions {
-  int procs = 4;
-  int depth = 7;
-  long max_states = 2'000'000;
+  int procs = 5;        // the proofs run at every N = 2..procs; the matrix printed is N = procs
+  int search_procs = 6;  // the witness search grows the table up to this
+  int depth = 20;        // the witness search's depth cap
+  long max_states = 1'000'000;  // the witness search's state budget, per table size and alphabet
+  double budget_seconds = 360;  // the witness search's time budget (both legs, run side by side)
   unsigned timeout_ms = 10'000;
   unsigned max_memory_mb = 4096;  // Z3's memory_max_size
-  std::string smt2_dir;
-  int shard = 0, shards = 1;  // run obligations i with i % shards == shard
-  std::function<void(int done, int total)> progress;
+  std::string smt2_dir;            // the obligations at N = procs, as SMT-LIB2
+  int shard = 0, shards = 1;       // run obligations i with i % shards == shard
+  std::function<void(const std::string& what)> progress;
+};
+
+// Where the witness search went: one leg per alphabet and table size.
+struct SearchLeg {
+  std::string alphabet;  // "search" or "complete"
+  int procs = 0;
+  int depth_done = 0;  // every state within this many steps was explored
+  long states = 0;
+  std::string stopped;  // "exhausted", "state budget", "time budget", "depth cap", "all found"
+  double seconds = 0;
+};
+
+struct Found {
+  Trace trace;
+  int procs = 0;
+  // Smallest table first, then fewest steps, then a digest of the trace: the
+  // choice does not depend on which leg of the search found it first.
+  std::uint64_t key() const {
+    std::uint64_t h = 0;
+    for (const auto& [op, a] : trace) {
+      digest(static_cast<int>(op.kind) * 10000 + static_cast<int>(op.req) * 10 + static_cast<int>(op.knob), h);
+      digest(a, h);
+    }
+    return h;
+  }
+  bool better_than(const Found& o) const {
+    if (procs != o.procs) return procs < o.procs;
+    if (trace.size() != o.trace.size()) return trace.size() < o.trace.size();
+    return key() < o.key();
+  }
+};
+
+// One table size's column of the matrix, for one property.
+struct Column {
+  int proved = 0, cti = 0, unknown = 0;
+  std::vector<std::string> cti_ops, unknown_ops;
 };
 
 struct PropertyVerdict {
   std::string id, statement;
   bool invariant = false;
-  bool initial_holds = true;
-  int proved = 0, cti = 0, unknown = 0;
-  std::vector<std::string> cti_ops, unknown_ops;
-  std::optional<Trace> witness;  // a reachable violation, shortest found
+  bool initial_holds = true;        // at every N
+  int initial_fails_at = 0;         // the smallest N whose initial state breaks it (0: none)
+  std::map<int, Column> at;         // per table size
+  std::vector<std::string> cti_ops;  // at any N, each once
+  std::optional<Found> witness;     // the shortest reachable violation found (smallest N first)
+  std::map<std::string, Found> through;  // per operation: a reachable violation whose last step is that operation
+  bool any_cti() const {
+    for (const auto& [n, c] : at)
+      if (c.cti) return true;
+    return false;
+  }
+  // The largest K such that every obligation is proved at each N = 2..K (0: none).
+  int proved_up_to() const {
+    int k = 0;
+    for (const auto& [n, c] : at) {
+      if (c.cti || c.unknown || !initial_holds) break;
+      k = n;
+    }
+    return k;
+  }
+  bool any_unknown() const {
+    for (const auto& [n, c] : at)
+      if (c.unknown) return true;
+    return false;
+  }
 };
 
 struct VerifyReport {
   VerifyOptions opt;
-  std::vector<Result> results;
+  std::map<int, std::vector<Result>> results;  // per table size
   std::vector<PropertyVerdict> verdicts;
-  ReachResult reach;
-  double prove_seconds = 0, reach_seconds = 0;
+  std::vector<SearchLeg> search;
+  double prove_seconds = 0, search_seconds = 0;
   bool any_violated() const {
     for (const auto& v : verdicts)
       if (v.witness || !v.initial_holds) return true;
@@ -46,68 +111,46 @@ struct VerifyReport {
   }
 };
 
-// Implemented per table size (verify_n*.cpp), all with the seed's rules.
 VerifyReport verify(const VerifyOptions& opt);
 
+// The pieces, per table size (verify_n*.cpp instantiate them for N = 2..6).
+std::vector<Result> prove_matrix(int n, const VerifyOptions& opt);
+ReachResult reach_at(int n, const std::vector<std::string>& wanted, const std::vector<Cell>& cells,
+                     const ReachOptions& o);
+// The initial state at N: the ids of the properties and invariants it breaks.
+std::vector<std::string> initially_broken(int n);
+
 template <int N>
-VerifyReport verify_n(const VerifyOptions& opt) {
-  VerifyReport rep;
-  rep.opt = opt;
-  auto t0 = std::chrono::steady_clock::now();
-  const auto ops = all_operations();
+std::vector<Result> prove_matrix_n(const VerifyOptions& opt) {
+  std::vector<Result> out;
   const auto obs = all_obligations();
   std::map<std::pair<std::string, std::string>, int> index;
   for (std::size_t i = 0; i < obs.size(); ++i) index[{obs[i].op_name, obs[i].property}] = static_cast<int>(i);
-  int done = 0;
-  for (const auto& [op, name] : ops) {
+  for (const auto& [op, name] : all_operations()) {
     auto keep = [&](const Obligation& ob) {
       return index.at({ob.op_name, ob.property}) % opt.shards == opt.shard;
     };
-    auto res = prove_seed_operation<N>(op, name, keep, opt.timeout_ms, opt.smt2_dir);
-    done += static_cast<int>(res.size());
-    rep.results.insert(rep.results.end(), res.begin(), res.end());
-    if (opt.progress) opt.progress(done, static_cast<int>(obs.size()) / opt.shards);
+    auto res = prove_seed_operation<N>(op, name, keep, opt.timeout_ms, N == opt.procs ? opt.smt2_dir : "");
+    out.insert(out.end(), res.begin(), res.end());
+    if (opt.progress) opt.progress("proving at N = " + std::to_string(N) + ": " + name);
   }
-  rep.prove_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
 
-  // Per property: the column of the matrix, and the initial state.
+template <int N>
+std::vector<std::string> initially_broken_n() {
+  std::vector<std::string> out;
   const auto init = initial_state<Concrete, N>();
-  auto add_verdict = [&](std::string id, std::string statement, bool inv, bool init_holds) {
-    PropertyVerdict v;
-    v.id = id;
-    v.statement = statement;
-    v.invariant = inv;
-    v.initial_holds = init_holds;
-    for (const auto& r : rep.results) {
-      if (r.ob.property != id) continue;
-      if (r.verdict == PROVED) ++v.proved;
-      if (r.verdict == CTI) ++v.cti, v.cti_ops.push_back(r.ob.op_name);
-      if (r.verdict == UNKNOWN) ++v.unknown, v.unknown_ops.push_back(r.ob.op_name);
-    }
-    rep.verdicts.push_back(v);
-  };
   hana::for_each(kProperties, [&](auto t) {
     using P = typename decltype(t)::type;
-    // A step property holds of the initial state vacuously; a state property is evaluated.
-    bool h = true;
-    if constexpr (!P::is_step) h = P::template holds<Concrete, N>(init);
-    add_verdict(std::string(P::id), std::string(P::statement), false, h);
+    if constexpr (!P::is_step)  // a step property holds of the initial state vacuously
+      if (!P::template holds<Concrete, N>(init)) out.emplace_back(P::id);
   });
   hana::for_each(kInvariants, [&](auto t) {
     using I = typename decltype(t)::type;
-    add_verdict(std::string(I::id), std::string(I::statement), true, I::template holds<Concrete, N>(init));
+    if (!I::template holds<Concrete, N>(init)) out.emplace_back(I::id);
   });
-
-  // Reachable violations for the properties that are not proved.
-  std::vector<std::string> wanted;
-  for (const auto& v : rep.verdicts)
-    if (!v.invariant && (v.cti || v.unknown)) wanted.push_back(v.id);
-  auto t1 = std::chrono::steady_clock::now();
-  if (!wanted.empty()) rep.reach = reach<N>(wanted, opt.depth, opt.max_states);
-  rep.reach_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-  for (auto& v : rep.verdicts)
-    if (auto it = rep.reach.violations.find(v.id); it != rep.reach.violations.end()) v.witness = it->second;
-  return rep;
+  return out;
 }
 
 }  // namespace ptm::proofs
