@@ -15,7 +15,7 @@
 namespace ptm::cli {
 
 int audit_command(int procs, int depth, const std::vector<std::string>& names, bool json) {
-  if (procs != 4) throw scn::InputError(fmt::format("--procs {}: the audit runs at 4 processes", procs));
+  if (procs < 2 || procs > 6) throw scn::InputError(fmt::format("--procs {}: expected 2..6", procs));
   std::vector<int> checks;
   for (const auto& n : names) {
     int found = -1;
@@ -27,12 +27,17 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
   if (checks.empty()) checks = proofs::ptrace_checks();
   const bool tty = isatty(STDERR_FILENO);
   std::set<std::string> seed_keeps;
-  auto entries = proofs::audit<4>(
-      checks, depth, 500'000, 10'000,
-      [&](int d, int t) {
-        if (tty) fmt::print(stderr, "\rauditing: {}/{} checks   ", d, t);
-      },
-      &seed_keeps);
+  auto progress = [&](int d, int t) {
+    if (tty) fmt::print(stderr, "\rauditing: {}/{} checks   ", d, t);
+  };
+  std::vector<proofs::AuditEntry> entries;
+  switch (procs) {
+    case 2: entries = proofs::audit<2>(checks, depth, 300'000, 10'000, progress, &seed_keeps); break;
+    case 3: entries = proofs::audit<3>(checks, depth, 300'000, 10'000, progress, &seed_keeps); break;
+    case 4: entries = proofs::audit<4>(checks, depth, 300'000, 10'000, progress, &seed_keeps); break;
+    case 5: entries = proofs::audit<5>(checks, depth, 300'000, 10'000, progress, &seed_keeps); break;
+    case 6: entries = proofs::audit<6>(checks, depth, 300'000, 10'000, progress, &seed_keeps); break;
+  }
   if (tty) fmt::print(stderr, "\r{:40}\r", "");
 
   nlohmann::json j;
@@ -48,9 +53,9 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
     }
     if (e.breaks.empty()) {
       if (!json)
-        fmt::print("  redundant under the current properties: removing it breaks none of them (N = 4). It may still "
+        fmt::print("  redundant under the current properties: removing it breaks none of them (N = {}). It may still "
                    "guard something the list does not state (a property to add), or be intended defence in depth{}.\n\n",
-                   e.unknown.empty() ? "" : fmt::format("; unknown for {}", fmt::join(e.unknown, ", ")));
+                   procs, e.unknown.empty() ? "" : fmt::format("; unknown for {}", fmt::join(e.unknown, ", ")));
       j["checks"].push_back(je);
       continue;
     }
@@ -59,18 +64,22 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
     for (const auto& p : e.breaks) {
       auto it = e.witness.find(p);
       if (it == e.witness.end()) {
-        if (!json) fmt::print("  {}: counterexample to induction only (no reachable violation within {} steps)\n", p, depth);
+        if (!json) {
+          std::vector<std::string> legs;
+          for (const auto& l : e.search) legs.push_back(fmt::format("{} alphabet N = {} to depth {}", l.alphabet, l.procs, l.depth_done));
+          fmt::print("  {}: counterexample to induction only (no reachable violation found: {})\n", p, fmt::join(legs, ", "));
+        }
         continue;
       }
       RemoveCheck removed(e.check);  // the witness is a run of the mutant
       std::string sc = scn::write_scenario(
-          it->second, {.header = fmt::format("Witness: without {} ({}), {} fails.\nReplay: ptmodel run --without {} FILE",
+          it->second.trace, {.header = fmt::format("Witness: without {} ({}), {} fails.\nReplay: ptmodel run --without {} FILE",
                                              c.id, where, p, c.id),
-                       .procs = procs});
+                       .procs = it->second.procs});
       je["witnesses"][p] = sc;
       if (!json)
-        fmt::print("  witness for {} ({} steps; `ptmodel run --without {} FILE` replays it):\n{}", p,
-                   it->second.size(), c.id, sc);
+        fmt::print("  witness for {} ({} steps, N = {}; `ptmodel run --without {} FILE` replays it):\n{}", p,
+                   it->second.trace.size(), it->second.procs, c.id, sc);
     }
     if (!json) fmt::print("\n");
     j["checks"].push_back(je);
@@ -78,7 +87,7 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
   // The security properties: the seed's verdict, and the audited checks that guard each.
   static const char* kSecurity[] = {"DEBUG_ALLOWED", "CONTROL_BY_TRACER", "STOPPED_WAITED", "SYSTEM_UNTRACED",
                                     "TRACER_LIVE", "NO_TRACE_OF_EXITING", "ATTACH_STOPS", "TREE_ACYCLIC"};
-  if (!json) fmt::print("Security properties (the seed, N = 4):\n");
+  if (!json) fmt::print("Security properties (the seed, N = {}; \"holds\" is bounded: proved at N = {} only):\n", procs, procs);
   for (const char* p : kSecurity) {
     std::string statement;
     hana::for_each(kProperties, [&](auto t) {
@@ -89,8 +98,9 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
     for (const auto& e : entries)
       if (std::find(e.breaks.begin(), e.breaks.end(), p) != e.breaks.end()) guards.push_back(std::string(kChecks[e.check].id));
     const bool kept = seed_keeps.count(p) > 0;
-    const std::string verdict = kept ? "proved" : "violated (not proved for every operation; `ptmodel verify` gives a witness)";
-    j["security_properties"].push_back({{"id", p}, {"statement", statement}, {"seed", kept ? "proved" : "violated"}, {"guarded_by", guards}});
+    const std::string verdict = kept ? fmt::format("holds for N = {} (bounded)", procs)
+                                     : "not proved for every operation (`ptmodel verify` gives a witness)";
+    j["security_properties"].push_back({{"id", p}, {"statement", statement}, {"seed", kept ? "holds (bounded)" : "not proved"}, {"bound", fmt::format("N = {}", procs)}, {"guarded_by", guards}});
     if (!json)
       fmt::print("  {:<20} {}\n      {}\n      guarded by: {}\n", p, verdict, statement,
                  guards.empty() ? (kept ? fmt::format("none of the {} audited checks alone (removing any one of them keeps it)", entries.size())

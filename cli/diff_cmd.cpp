@@ -93,7 +93,7 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
   auto pa = parse_semantics(a_name), pb = parse_semantics(b_name);
   if (!pa.mask) throw scn::InputError(pa.error);
   if (!pb.mask) throw scn::InputError(pb.error);
-  if (opt.procs < 2 || opt.procs > 4) throw scn::InputError(fmt::format("--procs {}: expected 2..4", opt.procs));
+  if (opt.procs < 2 || opt.procs > 5) throw scn::InputError(fmt::format("--procs {}: expected 2..5", opt.procs));
   const SemanticsMask a = *pa.mask, b = *pb.mask;
   const std::string na = semantics_name(a), nb = semantics_name(b);
   if (isatty(STDERR_FILENO)) fmt::print(stderr, "diff: Z3 for every operation, then the searches...\r");
@@ -169,9 +169,10 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
   for (const auto& k : rep.kinds) unwitnessed |= !k.witness;
   if (unwitnessed)
     fmt::print("\n(*) Z3 found a state (satisfying the invariants) where this kind occurs, but neither search reached one:\n"
-               "    the explorer's alphabet, {} ({} states), and the oracle's to depth {} ({} states).\n"
+               "    the explorer's alphabet, {} ({} states), and the complete alphabet ({}) to depth {} ({} states).\n"
                "    With {} processes such a state may be unreachable (the invariants over-approximate), or need more processes.\n",
-               rep.search.complete ? "exhaustively" : "within its budget", rep.search.states, opt.oracle_depth,
+               rep.search.complete ? "exhaustively" : "within its budget", rep.search.states, explore::kCompleteBounds,
+               opt.oracle_depth,
                rep.oracle_search ? rep.oracle_search->states : 0, opt.procs);
   if (rep.unexpected)
     fmt::print("\nBUG: a reachable step differs in a way Z3 did not list ({} steps); the invariants or the enumeration are wrong.\n",

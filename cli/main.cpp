@@ -289,7 +289,7 @@ int main(int argc, char** argv) {
   int aprocs = 4, adepth = 6;
   std::vector<std::string> achecks;
   bool ajson = false;
-  audit->add_option("--procs", aprocs, "processes in the table (the audit runs at 4)");
+  audit->add_option("--procs", aprocs, "processes in the table of the proofs; the witness search grows to it (2..6; default 4)");
   audit->add_option("--depth", adepth, "how deep to search for a witness")->check(CLI::Range(0, 10));
   audit->add_option("--check", achecks, "audit only these checks (ids as `ptmodel checks` prints them)");
   audit->add_flag("--json", ajson, "the report as JSON");
@@ -353,7 +353,7 @@ int main(int argc, char** argv) {
   bool djson = false;
   diffc->add_option("A", da, "a semantics: seed, modern or seed+DELTA... (see `ptmodel semantics`)")->required();
   diffc->add_option("B", db, "another semantics")->required();
-  diffc->add_option("--procs", dopt.procs, "processes in the table, proc0 and init included (2..4)");
+  diffc->add_option("--procs", dopt.procs, "processes in the table, proc0 and init included (2..5)");
   diffc->add_option("--timeout", dopt.timeout_ms, "Z3's time limit per query, in milliseconds (a query that reaches it makes the list incomplete: exit 3)")->check(CLI::PositiveNumber);
   diffc->add_option("--max-states", dopt.max_states, "the state budget of each search")->check(CLI::PositiveNumber);
   diffc->add_option("-o,--out", dout, "write each witness to DIR/<N>-<operation>.scn");

@@ -80,7 +80,7 @@ done
 expect 0 "1 passed, 0 failed" -- run --without NOT_YOURS "$data/audit_not_yours_witness.scn"
 expect 1 "expected .0., got .EBUSY." -- run "$data/audit_not_yours_witness.scn"
 expect 2 "unknown check .NO_SUCH_CHECK." -- run --without NO_SUCH_CHECK "$data/audit_not_yours_witness.scn"
-for want in "Security properties" "SYSTEM_UNTRACED +proved" "guarded by: .*SYSTEM"; do
+for want in "Security properties" "SYSTEM_UNTRACED +holds for N = 4 \\(bounded\\)" "guarded by: .*SYSTEM"; do
   if grep -qE -- "$want" <<<"$audit_out"; then echo "ok: audit shows /$want/"; else echo "FAIL: audit lacks /$want/"; fails=$((fails + 1)); fi
 done
 # the rest of the bad-input catalogue: a line of a megabyte, a file that cannot be read, a directory,
@@ -134,7 +134,8 @@ expect 0 "1 passed, 0 failed" -- run --semantics modern "$data/delta_expect.scn"
 expect 2 "delta_bad.scn:2: unknown semantics .seed\+nope." -- run "$data/delta_bad.scn"
 expect 2 "names delta .wexit_esrch. twice" -- diff seed seed+wexit_esrch+wexit_esrch
 expect 2 "unknown semantics .seed\+nope." -- diff seed seed+nope
-expect 2 "--procs 5: expected 2..4" -- diff seed modern --procs 5
+expect 2 "--procs 6: expected 2..5" -- diff seed modern --procs 6
+expect 2 "--procs 7: expected 2..6" -- audit --procs 7
 expect 2 "unknown semantics .nope." -- run --semantics nope "$data/delta_expect.scn"
 expect 1 "PT_STEP +ok under A, EINVAL under B +witness, [0-9]+ steps" -- diff seed seed+resume_signal_range "${diff_bound[@]}" -o "$tmp/diff"
 # a bounded search that found no violation under B does not make a repair

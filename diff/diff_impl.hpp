@@ -199,19 +199,20 @@ Report run_n(SemanticsMask a, SemanticsMask b, const Options& opt) {
     });
   };
   // First the explorer's alphabet (exhaustive for small N); then, for kinds
-  // still without a witness, the oracle's (error paths and settings too) to a
+  // still without a witness, the complete alphabet (every operation of the model,
+  // bounded argument domains: explore/alphabet.hpp) to a
   // bounded depth.
   g_semantics = a;
-  for (explore::Alphabet alpha : {explore::Alphabet::search, explore::Alphabet::oracle}) {
+  for (explore::Alphabet alpha : {explore::Alphabet::search, explore::Alphabet::complete}) {
     bool missing = rep.kinds.empty();
     for (const auto& k : rep.kinds) missing |= !k.witness;
-    if (alpha == explore::Alphabet::oracle && !missing) break;
+    if (alpha == explore::Alphabet::complete && !missing) break;
     explore::Options xo;
     xo.alphabet = alpha;
     xo.max_states = opt.max_states;
     xo.threads = opt.threads;
     xo.stop_at_labels = true;
-    if (alpha == explore::Alphabet::oracle) xo.max_depth = opt.oracle_depth;
+    if (alpha == explore::Alphabet::complete) xo.max_depth = opt.oracle_depth;
     explore::Explorer<N> ex(xo, labeler, unexpected + 1);
     auto r = ex.run();
     if (alpha == explore::Alphabet::search) rep.search = r;
