@@ -43,6 +43,7 @@ int explore_command(int procs, const explore::Options& opt_in, const std::string
   scn::select_semantics(semantics);
   if (procs < 2 || procs > 5) throw scn::InputError(fmt::format("--procs {}: expected 2..5", procs));
   explore::Options opt = opt_in;
+  if (!outdir.empty()) scn::prepare_dir(outdir);
   if (isatty(STDERR_FILENO)) {
     opt.progress = [](const explore::Progress& p) {
       if (p.seconds < 1) return;
@@ -57,15 +58,16 @@ int explore_command(int procs, const explore::Options& opt_in, const std::string
   for (const auto& v : r.violations)
     witnesses.push_back(scn::write_witness(
         v.trace, v.property,
-        {.header = fmt::format("Found by `ptmodel explore --procs {}{}`: a shortest trace ({} steps).\n{}: {}.{}", procs,
-                               scn::semantics_flag(semantics), v.trace.size(), v.property, statement_of(v.property),
+        {.header = fmt::format("Found by `ptmodel explore --procs {}{}{}`: a shortest trace ({} steps).\n{}: {}.{}", procs,
+                               scn::semantics_flag(semantics),
+                               opt.alphabet == explore::Alphabet::complete ? " --alphabet complete" : "", v.trace.size(), v.property, statement_of(v.property),
                                scn::replay_note(semantics)),
          .procs = procs}));
   if (!outdir.empty()) {
-    std::filesystem::create_directories(outdir);
+    std::vector<std::pair<std::string, std::string>> files;
     for (std::size_t i = 0; i < r.violations.size(); ++i)
-      if (!witnesses[i].scenario.empty())
-        std::ofstream(outdir + "/" + r.violations[i].property + ".scn") << witnesses[i].scenario;
+      if (!witnesses[i].scenario.empty()) files.push_back({r.violations[i].property + ".scn", witnesses[i].scenario});
+    scn::publish_dir(outdir, files, fmt::format("ptmodel explore --procs {}{}", procs, scn::semantics_flag(semantics)));
   }
   bool bad_witness = false;
   for (const auto& w : witnesses) bad_witness = bad_witness || !w.replays;
@@ -76,6 +78,7 @@ int explore_command(int procs, const explore::Options& opt_in, const std::string
     j["semantics"] = semantics;
     j["procs"] = procs;
     j["reduction"] = r.reduction == explore::Reduction::full ? "full" : "none";
+    j["alphabet"] = opt.alphabet == explore::Alphabet::complete ? std::string("complete: ") + explore::kCompleteBounds : std::string("search");
     j["complete"] = r.complete;
     if (!r.complete) j["stopped_by"] = r.stopped_by;
     j["states"] = r.states;
@@ -102,6 +105,8 @@ int explore_command(int procs, const explore::Options& opt_in, const std::string
   } else {
     fmt::print("ptmodel explore: semantics {}, {} processes (proc0, init and {} more), pids 0..{}, symmetry reduction {}\n\n",
                semantics, procs, procs - 2, 3 * procs - 1, r.reduction == explore::Reduction::full ? "on" : "off");
+    if (opt.alphabet == explore::Alphabet::complete)
+      fmt::print("alphabet: complete ({})\n\n", explore::kCompleteBounds);
     fmt::print("{:<22} {}\n", "states", fmt::format("{}{}", grouped(r.states), r.complete ? " (all reachable)" : " (PARTIAL: stopped by " + r.stopped_by + ")"));
     fmt::print("{:<22} {} ({} succeeded)\n", "transitions", grouped(r.transitions), grouped(r.ok_transitions));
     fmt::print("{:<22} {}\n", "depth", r.depth);

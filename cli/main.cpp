@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <fstream>
@@ -112,7 +114,9 @@ int cmd_explain(const std::string& spec, bool json) {
   if (auto colon = spec.rfind(':'); colon != std::string::npos && colon + 1 < spec.size() &&
                                     spec.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
     file = spec.substr(0, colon);
-    line = std::stoi(spec.substr(colon + 1));
+    const std::string digits = spec.substr(colon + 1);
+    if (digits.size() > 9) throw scn::InputError(fmt::format("{}: line number {} is out of range", spec.substr(0, colon), digits));
+    line = std::stoi(digits);
   }
   auto sc = scn::parse_file(file);
   std::ostringstream sink;
@@ -266,7 +270,7 @@ int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const 
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int ptmodel_main(int argc, char** argv) {
   CLI::App app{"ptmodel: a checked model of FreeBSD's ptrace(2) permission and stop-state rules (sys_process.c, 2003)"};
   app.require_subcommand(1);
   scn::RunOptions opt;
@@ -325,7 +329,7 @@ int main(int argc, char** argv) {
   auto* explore = app.add_subcommand("explore", "Visit every reachable state of a small process table; per property, violated (with a shortest scenario) or not");
   ptm::explore::Options xopt;
   int xprocs = 3;
-  std::string xsem = "seed", xout, xreduction = "full";
+  std::string xsem = "seed", xout, xreduction = "full", xalphabet = "search";
   bool xjson = false;
   explore->add_option("--procs", xprocs, "processes in the table, proc0 and init included (2..5)");
   explore->add_option("--semantics", xsem, "the semantics to explore (seed, modern or seed+DELTA...; see `ptmodel semantics`)");
@@ -334,6 +338,7 @@ int main(int argc, char** argv) {
   explore->add_option("--max-depth", xopt.max_depth, "stop (partial result) after this many steps from boot")->check(CLI::NonNegativeNumber);
   explore->add_option("--threads", xopt.threads, "worker threads (the result does not depend on it)")->check(CLI::Range(1, 64));
   explore->add_option("--reduction", xreduction, "symmetry reduction: full (default) or none")->check(CLI::IsMember({"full", "none"}));
+  explore->add_option("--alphabet", xalphabet, "search (default: docs/explore.md) or complete (every operation of the model, bounded arguments)")->check(CLI::IsMember({"search", "complete"}));
   explore->add_option("-o,--out", xout, "write each violation's shortest scenario to DIR/<PROPERTY>.scn");
   explore->add_flag("--json", xjson, "the report as JSON");
   auto* oracle = app.add_subcommand("oracle", "Generate test cases: the shortest scenario for every check, outcome kind and effect branch, with expected results (scenario files, JSON or ATF-C)");
@@ -395,6 +400,7 @@ int main(int argc, char** argv) {
     if (*oracle) return ptm::cli::oracle_command(oopt, osem, oformat, oout, ojson);
     if (*explore) {
       xopt.reduction = xreduction == "none" ? ptm::explore::Reduction::none : ptm::explore::Reduction::full;
+      xopt.alphabet = xalphabet == "complete" ? ptm::explore::Alphabet::complete : ptm::explore::Alphabet::search;
       return ptm::cli::explore_command(xprocs, xopt, xsem, xjson, xout);
     }
     if (*verify) return ptm::cli::verify_command(vopt, vsem, vjson, vout);
@@ -408,4 +414,29 @@ int main(int argc, char** argv) {
     std::cerr << "ptmodel: " << e.what() << "\n";
     return 2;
   }
+}
+
+// Every exception reaches here with a message, never an abort; and a report
+// that could not be written (a full device, a closed stdout) is an error.
+int main(int argc, char** argv) {
+  int rc = 2;
+  try {
+    rc = ptmodel_main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "ptmodel: out of memory: a limit was reached, and any report above is partial\n";
+    rc = 3;
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "ptmodel: " << e.path1().string() << ": " << e.code().message() << "\n";
+    rc = 2;
+  } catch (const std::exception& e) {
+    std::cerr << "ptmodel: error: " << e.what() << "\n";
+    rc = 2;
+  }
+  std::cout.flush();
+  const bool bad = !std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (bad) {
+    std::cerr << "ptmodel: cannot write the standard output: " << std::strerror(errno) << "\n";
+    return 2;
+  }
+  return rc;
 }

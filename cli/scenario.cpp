@@ -75,7 +75,15 @@ class Parser {
     Scenario sc;
     sc.file = file_;
     bool saw_procs = false;
-    std::istringstream in(text);
+    // A UTF-8 byte order mark is not part of the first line; CR LF and a lone
+    // CR end a line as LF does.
+    std::string norm = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text;
+    for (std::size_t i = 0; i < norm.size(); ++i)
+      if (norm[i] == '\r') {
+        if (i + 1 < norm.size() && norm[i + 1] == '\n') norm.erase(i, 1);
+        else norm[i] = '\n';
+      }
+    std::istringstream in(norm);
     std::string raw;
     while (std::getline(in, raw)) {
       ++lineno_;
@@ -150,16 +158,42 @@ class Parser {
     return out;
   }
 
+  // A number as the scenario language writes them: decimal, or hexadecimal
+  // with 0x (a leading zero is not octal: `010` is ten).
   std::int64_t number(const std::string& s, const std::string& what) const {
     try {
       std::size_t used = 0;
-      long long v = std::stoll(s, &used, 0);
-      if (used != s.size()) throw std::invalid_argument(s);
+      const bool neg = !s.empty() && s[0] == '-';
+      const std::string digits = neg ? s.substr(1) : s;
+      const bool hex = digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
+      if (digits.empty() || (!hex && !std::isdigit(static_cast<unsigned char>(digits[0])))) throw std::invalid_argument(s);
+      long long v = std::stoll(hex ? digits.substr(2) : digits, &used, hex ? 16 : 10);
+      if (used != digits.size() - (hex ? 2 : 0)) throw std::invalid_argument(s);
+      if (neg) v = -v;
       if (v < INT32_MIN || v > static_cast<long long>(UINT32_MAX)) fail(fmt::format("{} `{}` is out of range (32 bits)", what, s));
       return v;
-    } catch (const std::logic_error&) {
+    } catch (const std::out_of_range&) {
+      fail(fmt::format("{} `{}` is out of range (32 bits)", what, s));
+    } catch (const std::invalid_argument&) {
       fail(fmt::format("expected {} (a number), got `{}`", what, s));
     }
+  }
+
+  // `pending=` as a set: `none` or signals (names or numbers) separated by
+  // commas, in any order, written back in signal order.
+  std::string sigset_fact(const std::string& v) const {
+    if (v == "none") return v;
+    std::set<std::int64_t> sigs;
+    std::stringstream ss(v);
+    for (std::string x; std::getline(ss, x, ',');) {
+      const std::int64_t sig = signal_or_number(x);
+      if (sig < 1 || sig > _SIG_MAXSIG) fail(fmt::format("pending: a signal is 1..{}, got `{}`", _SIG_MAXSIG, x));
+      sigs.insert(sig);
+    }
+    if (sigs.empty()) fail("pending: expected `none` or signals separated by commas");
+    std::string out;
+    for (auto sig : sigs) out += (out.empty() ? "" : ",") + signal_name(sig);
+    return out;
   }
 
   std::int64_t signal_or_number(const std::string& s) const {
@@ -174,7 +208,8 @@ class Parser {
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
     return !kErrnos.count(s) && !signal_by_name(s) && !kRequests.count(s) && !kActorOps.count(s) &&
            s != "sysctl" && s != "spawn" && s != "expect" && s != "procs" && s != "any" && s != "swapout" && s != "swapin" &&
-           s != "swapin-begin" && s != "ok" && s != "hang" && s != "fault" && s != "blocked";
+           s != "swapin-begin" && s != "ok" && s != "hang" && s != "fault" && s != "blocked" && s != "violates" &&
+           s != "expect" && s != "procs";
   }
   void define(const std::string& name) {
     if (!valid_name(name)) fail(fmt::format("`{}` cannot name a process (expected a letter, then letters, digits or _; not a keyword)", name));
@@ -319,7 +354,17 @@ class Parser {
           fail(fmt::format("unknown fact `{}` (running, stopped, zombie, gone, traced, untraced, exiting, inexec, "
                            "sugid, swapped, inmem, parent=, oppid=, xstat=, pending=, pgid=, sid=)", w[i]));
         if (k == "parent") known(v);
-        if ((k == "pgid" || k == "sid" || k == "oppid") && !v.empty() && std::isalpha(static_cast<unsigned char>(v[0]))) known(v);
+        // Values are checked here, and numbers written out in decimal for the runner.
+        if (k == "pgid" || k == "sid" || k == "oppid") {
+          if (std::isalpha(static_cast<unsigned char>(v[0]))) known(v);
+          else v = std::to_string(number(v, "a pid"));
+        }
+        if (k == "xstat") {
+          const std::int64_t x = signal_or_number(v);
+          if (x < 0 || x > 65535) fail(fmt::format("xstat is 0..65535 (p_xstat, a u_short), got `{}`", v));
+          v = std::to_string(x);
+        }
+        if (k == "pending") v = sigset_fact(v);  // in the runner's order: the same set written another way matches
         l.facts.push_back({k, v});
       }
       return;
@@ -516,12 +561,17 @@ Scenario parse(const std::string& file, const std::string& text) { return Parser
 
 Scenario parse_file(const std::string& path) {
   // POSIX reads, so that a read error is an error and not an empty file.
-  const int fd = ::open(path.c_str(), O_RDONLY);
+  // O_NONBLOCK: a FIFO with no writer must not block the open.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
   if (fd < 0) throw InputError(fmt::format("{}: cannot open the file: {}", path, std::strerror(errno)));
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
     throw InputError(fmt::format("{}: is a directory, not a scenario file", path));
+  }
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw InputError(fmt::format("{}: not a regular file (a FIFO, a device or a socket), not a scenario file", path));
   }
   std::string text;
   char buf[65536];

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unistd.h>
+#include <fstream>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -195,6 +198,53 @@ Witness write_witness(const Trace& trace, const std::string& property, const Wri
 
 std::string write_scenario(const Trace& trace, const WriteOptions& opt) {
   return with_procs(opt.procs, [&](auto n) { return Writer<decltype(n)::value>(opt).go(trace); });
+}
+
+namespace {
+void write_checked(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw InputError(fmt::format("{}: cannot write the file", path.string()));
+}
+}  // namespace
+
+void prepare_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir))
+    throw InputError(fmt::format("{}: cannot make the output directory: {}", dir, ec ? ec.message() : "not a directory"));
+}
+
+void publish_dir(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,
+                 const std::string& manifest) {
+  namespace fs = std::filesystem;
+  prepare_dir(dir);
+  const fs::path tmp = fs::path(dir) / fmt::format(".ptmodel-partial-{}", ::getpid());
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  if (!fs::create_directory(tmp, ec) || ec)
+    throw InputError(fmt::format("{}: cannot write into the output directory: {}", dir, ec.message()));
+  std::string list = manifest + "\n";
+  for (const auto& [name, text] : files) {
+    write_checked(tmp / name, text);
+    list += name + "\n";
+  }
+  write_checked(tmp / "MANIFEST", list);
+  // What an earlier run wrote goes; then the new files move in.
+  if (std::ifstream old(fs::path(dir) / "MANIFEST"); old) {
+    std::string line;
+    std::getline(old, line);  // the command
+    while (std::getline(old, line))
+      if (!line.empty() && line.find('/') == std::string::npos && line[0] != '.') fs::remove(fs::path(dir) / line, ec);
+  }
+  for (const auto& [name, text] : files) {
+    fs::rename(tmp / name, fs::path(dir) / name, ec);
+    if (ec) throw InputError(fmt::format("{}: cannot move into place: {}", (fs::path(dir) / name).string(), ec.message()));
+  }
+  fs::rename(tmp / "MANIFEST", fs::path(dir) / "MANIFEST", ec);
+  if (ec) throw InputError(fmt::format("{}/MANIFEST: cannot move into place: {}", dir, ec.message()));
+  fs::remove_all(tmp, ec);
 }
 
 }  // namespace ptm::scn

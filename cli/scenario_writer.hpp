@@ -35,4 +35,16 @@ struct Witness {
 };
 Witness write_witness(const Trace& trace, const std::string& property, const WriteOptions& opt);
 
+// An output directory written as a whole: the files go to a fresh directory
+// beside it, every write and close checked, then replace what an earlier run
+// of ptmodel left there (the files its MANIFEST names, and the MANIFEST);
+// files ptmodel did not write are kept. `manifest` is the first line of
+// DIR/MANIFEST (the command and semantics); the file names follow, one per line.
+// A failure throws InputError naming the path.
+void publish_dir(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,
+                 const std::string& manifest);
+// Checks up front that DIR is, or can be made, a directory (so that a long
+// run does not end with nowhere to write).
+void prepare_dir(const std::string& dir);
+
 }  // namespace ptm::scn

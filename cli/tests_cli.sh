@@ -149,5 +149,54 @@ for args in "semantics --json"; do
     echo "FAIL: ptmodel $args is not JSON"; fails=$((fails + 1))
   fi
 done
+# Issue #18: aborts, lost output, parse-time checks of facts, files. Each is a
+# message and exit 2, never an abort (exit 134).
+h=${TEST_TMPDIR:-/tmp}/hardening.$$
+mkdir -p "$h"
+printf 'procs 3\ninit fork P -> 2\nexpect P xstat=SIGFOO\n' > "$h/xstat.scn"
+expect 2 "xstat.scn:3: expected a signal" -- run "$h/xstat.scn"
+printf 'procs 3\ninit fork P -> 2\nexpect P oppid=99999999999999999999\n' > "$h/big.scn"
+expect 2 "big.scn:3: a pid .99999999999999999999. is out of range" -- run "$h/big.scn"
+expect 2 "big.scn:3: a pid" -- explain "$h/big.scn"
+printf 'procs 3\ninit fork P -> 2\n' > "$h/ok.scn"
+expect 2 "line number 99999999999 is out of range" -- explain "$h/ok.scn:99999999999"
+# pending= is a set: the same signals in another order match
+printf 'procs 3\ninit fork P -> 2\ninit kill P SIGSTOP -> 0\ninit kill P SIGTERM -> 0\ninit kill P SIGHUP -> 0\nexpect P stopped pending=SIGTERM,SIGHUP\n' > "$h/pending.scn"
+expect 0 "1 passed, 0 failed" -- run "$h/pending.scn"
+printf 'procs 3\ninit fork P -> 2\nexpect P pending=SIGTERM,200\n' > "$h/pending_bad.scn"
+expect 2 "pending_bad.scn:3: pending: a signal is 1..128" -- run "$h/pending_bad.scn"
+# a leading zero is not octal: 010 is SIGBUS (10), not SIGFPE (8)
+printf 'procs 3\ninit fork P -> 2\ninit kill P 010 -> 0\nP takesig -> 10\ninit wait P -> signaled SIGBUS\n' > "$h/decimal.scn"
+expect 0 "1 passed, 0 failed" -- run "$h/decimal.scn"
+# a byte order mark, CR-only line ends, a reserved word as a name, a FIFO
+printf '\xef\xbb\xbfprocs 3\ninit fork P -> 2\n' > "$h/bom.scn"
+expect 0 "1 passed, 0 failed" -- run "$h/bom.scn"
+printf 'procs 3\rinit fork P -> 2\rexpect P running\r' > "$h/cr.scn"
+expect 0 "1 passed, 0 failed" -- run "$h/cr.scn"
+printf 'procs 3\ninit fork violates -> 2\n' > "$h/violates.scn"
+expect 2 "violates.scn:2: .violates. cannot name a process" -- run "$h/violates.scn"
+mkfifo "$h/fifo.scn"
+expect 2 "fifo.scn: not a regular file" -- run "$h/fifo.scn"
+# a report that cannot be written: exit 2 and a message, not 0
+"$ptmodel" checks > /dev/full 2> "$h/full.err"; rc=$?
+if [[ $rc -eq 2 ]] && grep -q "cannot write the standard output" "$h/full.err"; then echo "ok: checks > /dev/full -> exit 2"; else
+  echo "FAIL: checks > /dev/full -> exit $rc: $(cat "$h/full.err")"; fails=$((fails + 1)); fi
+"$ptmodel" checks >&- 2> "$h/closed.err"; rc=$?
+if [[ $rc -eq 2 ]]; then echo "ok: checks with stdout closed -> exit 2"; else echo "FAIL: checks with stdout closed -> exit $rc"; fails=$((fails + 1)); fi
+# -o: checked before the run; a second run replaces the first's files and keeps others
+touch "$h/a_file"
+expect 2 "a_file: cannot make the output directory" -- verify --procs 2 --search-procs 2 --depth 1 -o "$h/a_file"
+expect 2 "a_file/x: cannot make the output directory" -- explore --procs 2 -o "$h/a_file/x"
+"$ptmodel" verify --procs 2 --search-procs 3 --depth 3 -o "$h/out" > /dev/null 2>&1
+first=$(ls "$h/out" | tr '\n' ' ')
+touch "$h/out/mine.txt"
+"$ptmodel" verify --procs 2 --search-procs 2 --depth 1 -o "$h/out" > /dev/null 2>&1
+second=$(ls "$h/out" | tr '\n' ' ')
+if [[ "$first" == *ATTACH_STOPS.scn* && "$second" != *ATTACH_STOPS.scn* && "$second" == *NO_FAULT.scn* && "$second" == *mine.txt* ]] &&
+   head -1 "$h/out/MANIFEST" | grep -q "ptmodel verify --procs 2 --search-procs 2"; then
+  echo "ok: verify -o replaces an earlier run's files, keeps others, writes a MANIFEST"
+else
+  echo "FAIL: verify -o twice: first [$first], second [$second]"; fails=$((fails + 1))
+fi
 echo "$fails failed"
 [[ $fails -eq 0 ]]

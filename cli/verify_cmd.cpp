@@ -81,7 +81,8 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
       fmt::print(stderr, "\r{:.0f} s: {:<60.60}", el, what);
     };
   }
-  if (!opt.smt2_dir.empty()) std::filesystem::create_directories(opt.smt2_dir);
+  if (!opt.smt2_dir.empty()) scn::prepare_dir(opt.smt2_dir);
+  if (!outdir.empty()) scn::prepare_dir(outdir);
   auto rep = proofs::verify(opt);
   if (tty) fmt::print(stderr, "\r{:80}\r", "");
 
@@ -102,13 +103,15 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
       if (op != last) printed.push_back({i, op, f, write_witness(v, f, op, semantics)});
   }
   if (!outdir.empty()) {
-    std::filesystem::create_directories(outdir);
+    std::vector<std::pair<std::string, std::string>> files;
     for (const auto& p : printed) {
       std::string name = rep.verdicts[p.verdict].id + (p.through.empty() ? "" : "--" + p.through);
       for (auto& ch : name)
         if (ch == ' ') ch = '_';
-      std::ofstream(outdir + "/" + name + ".scn") << p.w.scenario;
+      files.push_back({name + ".scn", p.w.scenario});
     }
+    scn::publish_dir(outdir, files, fmt::format("ptmodel verify{} --procs {} --search-procs {}", scn::semantics_flag(semantics),
+                                                opt.procs, opt.search_procs));
   }
   auto witness_of = [&](std::size_t i, const std::string& through) -> const Printed* {
     for (const auto& p : printed)
@@ -232,9 +235,9 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     }
     fmt::print("\n");
   }
-  fmt::print("\nProperties. \"holds for N <= {0}\" is bounded: every obligation is proved at each table size 2..{0},\n"
+  fmt::print("\nProperties. \"holds for N <= {}\" is bounded: every obligation is proved at {},\n"
              "not for every N (no property is proved for every table size yet: docs/proofs.md).\n",
-             opt.procs);
+             opt.procs, opt.procs == 2 ? "N = 2" : fmt::format("each table size 2..{}", opt.procs));
   for (std::size_t c = 0; c < rep.verdicts.size(); ++c) {
     const auto& v = rep.verdicts[c];
     if (v.invariant && c > 0 && !rep.verdicts[c - 1].invariant) fmt::print("Auxiliary invariants (hypotheses of every obligation):\n");
