@@ -323,7 +323,7 @@ int ptmodel_main(int argc, char** argv) {
   verify->add_option("--budget", vopt.budget_seconds, "the witness search's time budget in seconds (default 360)")->check(CLI::Range(0.0, 86400.0));
   verify->add_option("--timeout", vopt.timeout_ms, "Z3's time limit per obligation, in milliseconds")->check(CLI::PositiveNumber);
   verify->add_option("--max-memory", vopt.max_memory_mb, "Z3's memory limit in MiB (a query that reaches it is unknown)")->check(CLI::Range(64u, 65536u));
-  verify->add_option("--smt2", vopt.smt2_dir, "write every obligation to DIR as SMT-LIB2 (unsat = proved)");
+  verify->add_option("--smt2", vopt.smt2_dir, "write every obligation at N = --procs to DIR as SMT-LIB2 (unsat = proved)");
   verify->add_option("-o,--out", vout, "write each reachable violation to DIR/<PROPERTY>.scn");
   verify->add_flag("--json", vjson, "the report as JSON");
   auto* explore = app.add_subcommand("explore", "Visit every reachable state of a small process table; per property, violated (with a shortest scenario) or not");

@@ -110,7 +110,8 @@ expect 0 "cases written to" -- oracle --procs 3 --max-depth 3 -o "$tmp/oracle"
 expect 0 "passed, 0 failed" -- run -q "$tmp/oracle"
 # --json everywhere: each report parses as JSON
 for args in "checks --json" "properties --json" "run --json $data/explain.scn" "explain --json $data/explain.scn:4" \
-            "explore --procs 2 --json" "oracle --procs 2 --max-depth 3 --format json"; do
+            "explore --procs 2 --json" "oracle --procs 2 --max-depth 3 --format json" \
+            "verify --procs 2 --search-procs 3 --depth 3 --json"; do
   if "$ptmodel" $args 2>/dev/null | python3 -c 'import json,sys; json.load(sys.stdin)'; then
     echo "ok: ptmodel $args is JSON"
   else
@@ -142,6 +143,19 @@ expect 1 "PT_STEP +ok under A, EINVAL under B +witness, [0-9]+ steps" -- diff se
 expect 1 "XSTAT_VALID +violated +not found +B's search bounded: repair not shown" -- diff seed seed+resume_signal_range --max-states 20000
 expect 0 "ran 1 scenario .* 1 passed, 0 failed" -- run --semantics seed "$tmp/diff"   # one kind, one witness
 expect 0 "1 passed, 0 failed" -- run --semantics seed+resume_signal_range "$tmp/diff"
+# verify --json: the verdict kinds, the bound, a witness per operation, the search legs
+if "$ptmodel" verify --procs 2 --search-procs 3 --depth 3 --json 2>/dev/null | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+p = {x["id"]: x for x in j["properties"]}
+assert p["TRACER_LIVE"]["verdict"] == "holds" and p["TRACER_LIVE"]["bound"].startswith("N <= 2"), p["TRACER_LIVE"]
+w = p["NO_FAULT"]["witnesses"]
+assert {x["through"] for x in w} >= {"exit", "exit-begin"} and all(x["replays_on_model_and_impl"] for x in w), w
+assert p["NO_TRACE_OF_EXITING"]["witness"]["procs"] == 3, p["NO_TRACE_OF_EXITING"]
+assert {l["alphabet"] for l in j["search"]} == {"search", "complete"}, j["search"]
+assert j["exit_status"] == 1
+'; then echo "ok: verify --json has verdicts, bounds, witnesses through operations, the search"; else
+  echo "FAIL: verify --json lacks what it should say"; fails=$((fails + 1)); fi
 for args in "semantics --json"; do
   if "$ptmodel" $args 2>/dev/null | python3 -c 'import json,sys; json.load(sys.stdin)'; then
     echo "ok: ptmodel $args is JSON"
