@@ -320,7 +320,7 @@ int ptmodel_main(int argc, char** argv) {
   verify->add_option("--search-procs", vopt.search_procs, "the witness search grows the table up to this (2..6; default 6)");
   verify->add_option("--depth", vopt.depth, "the witness search's depth cap (default 20)")->check(CLI::Range(0, 20));
   verify->add_option("--max-states", vopt.max_states, "the witness search's state budget, per table size and alphabet")->check(CLI::PositiveNumber);
-  verify->add_option("--budget", vopt.budget_seconds, "the witness search's time budget in seconds (default 360)")->check(CLI::Range(0.0, 86400.0));
+  verify->add_option("--budget", vopt.budget_seconds, "the witness search's time budget in seconds (default 300)")->check(CLI::Range(0.0, 86400.0));
   verify->add_option("--timeout", vopt.timeout_ms, "Z3's time limit per obligation, in milliseconds")->check(CLI::PositiveNumber);
   verify->add_option("--max-memory", vopt.max_memory_mb, "Z3's memory limit in MiB (a query that reaches it is unknown)")->check(CLI::Range(64u, 65536u));
   verify->add_option("--smt2", vopt.smt2_dir, "write every obligation at N = --procs to DIR as SMT-LIB2 (unsat = proved)");

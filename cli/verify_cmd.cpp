@@ -238,6 +238,10 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
   fmt::print("\nProperties. \"holds for N <= {}\" is bounded: every obligation is proved at {},\n"
              "not for every N (no property is proved for every table size yet: docs/proofs.md).\n",
              opt.procs, opt.procs == 2 ? "N = 2" : fmt::format("each table size 2..{}", opt.procs));
+  // The largest table the witness search explored past its first step.
+  int searched_beyond = 0;
+  for (const auto& l : rep.search)
+    if (l.depth_done > 0) searched_beyond = std::max(searched_beyond, l.procs);
   for (std::size_t c = 0; c < rep.verdicts.size(); ++c) {
     const auto& v = rep.verdicts[c];
     if (v.invariant && c > 0 && !rep.verdicts[c - 1].invariant) fmt::print("Auxiliary invariants (hypotheses of every obligation):\n");
@@ -254,9 +258,14 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
       auto open = open_through(v);
       if (!open.empty())
         detail += fmt::format("; induction also fails at {}, with no reachable violation through it found", fmt::join(open, ", "));
-    } else if (d == "bounded")
-      detail = fmt::format("for N <= {} (bounded): preserved by all {} operations at each N = 2..{}, holds initially",
-                           opt.procs, v.at.at(opt.procs).proved, opt.procs);
+    } else if (d == "bounded") {
+      detail = fmt::format("for N <= {} (bounded): preserved by all {} operations at {}, holds initially", opt.procs,
+                           v.at.at(opt.procs).proved, opt.procs == 2 ? "N = 2" : fmt::format("each N = 2..{}", opt.procs));
+      if (searched_beyond > opt.procs)
+        detail += fmt::format("; no reachable violation found at N = {} (search below)",
+                              searched_beyond == opt.procs + 1 ? std::to_string(searched_beyond)
+                                                               : fmt::format("{}..{}", opt.procs + 1, searched_beyond));
+    }
     else if (d == "unknown" && !v.any_unknown())
       detail = "its proof assumes auxiliary invariants that are not proved";
     else if (d == "cti only")

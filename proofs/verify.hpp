@@ -24,7 +24,7 @@ struct VerifyOptions {
   int search_procs = 6;  // the witness search grows the table up to this
   int depth = 20;        // the witness search's depth cap
   long max_states = 1'000'000;  // the witness search's state budget, per table size and alphabet
-  double budget_seconds = 360;  // the witness search's time budget (both legs, run side by side)
+  double budget_seconds = 300;  // the witness search's time budget (both legs, run side by side)
   unsigned timeout_ms = 10'000;
   unsigned max_memory_mb = 4096;  // Z3's memory_max_size
   std::string smt2_dir;            // the obligations at N = procs, as SMT-LIB2
