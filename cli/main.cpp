@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -270,6 +271,20 @@ int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const 
 
 }  // namespace
 
+// A number option that must be finite (nan and inf pass CLI11's range checks,
+// as every comparison with nan is false).
+const CLI::Validator kFinite(
+    [](std::string& v) {
+      try {
+        std::size_t used = 0;
+        const double d = std::stod(v, &used);
+        if (used == v.size() && std::isfinite(d)) return std::string();
+      } catch (const std::exception&) {
+      }
+      return "expected a finite number, got " + v;
+    },
+    "FINITE");
+
 int ptmodel_main(int argc, char** argv) {
   CLI::App app{"ptmodel: a checked model of FreeBSD's ptrace(2) permission and stop-state rules (sys_process.c, 2003)"};
   app.require_subcommand(1);
@@ -320,7 +335,7 @@ int ptmodel_main(int argc, char** argv) {
   verify->add_option("--search-procs", vopt.search_procs, "the witness search grows the table up to this (2..6; default 6)");
   verify->add_option("--depth", vopt.depth, "the witness search's depth cap (default 20)")->check(CLI::Range(0, 20));
   verify->add_option("--max-states", vopt.max_states, "the witness search's state budget, per table size and alphabet")->check(CLI::PositiveNumber);
-  verify->add_option("--budget", vopt.budget_seconds, "the witness search's time budget in seconds (default 300)")->check(CLI::Range(0.0, 86400.0));
+  verify->add_option("--budget", vopt.budget_seconds, "the witness search's time budget in seconds (default 300)")->check(kFinite & CLI::Range(0.0, 86400.0));
   verify->add_option("--timeout", vopt.timeout_ms, "Z3's time limit per obligation, in milliseconds")->check(CLI::PositiveNumber);
   verify->add_option("--max-memory", vopt.max_memory_mb, "Z3's memory limit in MiB (a query that reaches it is unknown)")->check(CLI::Range(64u, 65536u));
   verify->add_option("--smt2", vopt.smt2_dir, "write every obligation at N = --procs to DIR as SMT-LIB2 (unsat = proved)");
@@ -334,7 +349,7 @@ int ptmodel_main(int argc, char** argv) {
   explore->add_option("--procs", xprocs, "processes in the table, proc0 and init included (2..5)");
   explore->add_option("--semantics", xsem, "the semantics to explore (seed, modern or seed+DELTA...; see `ptmodel semantics`)");
   explore->add_option("--max-states", xopt.max_states, "stop (partial result) after storing this many states")->check(CLI::PositiveNumber);
-  explore->add_option("--max-memory", xopt.max_memory_gib, "stop (partial result) when the visited set reaches this many GiB")->check(CLI::PositiveNumber);
+  explore->add_option("--max-memory", xopt.max_memory_gib, "stop (partial result) when the visited set reaches this many GiB")->check(kFinite & CLI::PositiveNumber);
   explore->add_option("--max-depth", xopt.max_depth, "stop (partial result) after this many steps from boot")->check(CLI::NonNegativeNumber);
   explore->add_option("--threads", xopt.threads, "worker threads (the result does not depend on it)")->check(CLI::Range(1, 64));
   explore->add_option("--reduction", xreduction, "symmetry reduction: full (default) or none")->check(CLI::IsMember({"full", "none"}));
@@ -369,7 +384,10 @@ int ptmodel_main(int argc, char** argv) {
   hunt->add_option("--semantics", semantics, "the semantics to hunt in (seed, modern or seed+DELTA...; see `ptmodel semantics`)");
   hunt->add_option("--property", hopt.property, "one property (default: every one)");
   hunt->add_option("--sequences", hopt.sequences, "random sequences tried per property (at most 1,000,000)")->check(CLI::Range(1, 1000000));
-  hunt->add_option("--seed", hopt.seed, "RapidCheck seed");
+  hunt->add_option("--seed", hopt.seed, "RapidCheck seed (0..2^64-1)")
+      ->check(CLI::Validator(
+          [](std::string& v) { return !v.empty() && v[0] == '-' ? "a seed is 0..2^64-1, got " + v : std::string(); },
+          "SEED"));
   hunt->add_option("-o,--out", hunt_out, "also write each finding to DIR/<PROPERTY>.scn");
   hunt->add_flag("--json", hjson, "the report as JSON");
   try {

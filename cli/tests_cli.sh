@@ -197,6 +197,10 @@ if [[ $rc -eq 2 ]] && grep -q "cannot write the standard output" "$h/full.err"; 
   echo "FAIL: checks > /dev/full -> exit $rc: $(cat "$h/full.err")"; fails=$((fails + 1)); fi
 "$ptmodel" checks >&- 2> "$h/closed.err"; rc=$?
 if [[ $rc -eq 2 ]]; then echo "ok: checks with stdout closed -> exit 2"; else echo "FAIL: checks with stdout closed -> exit $rc"; fails=$((fails + 1)); fi
+# options: nan, inf and negative seeds are refused, not wrapped or taken as "no limit"
+expect 2 "finite number" -- explore --procs 2 --max-memory nan
+expect 2 "finite number" -- verify --budget inf
+expect 2 "--seed" -- hunt --seed -1
 # -o: checked before the run; a second run replaces the first's files and keeps others
 touch "$h/a_file"
 expect 2 "a_file: cannot make the output directory" -- verify --procs 2 --search-procs 2 --depth 1 -o "$h/a_file"
