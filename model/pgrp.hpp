@@ -78,7 +78,8 @@ constexpr State<D, N> adjust_jobc(State<D, N> s, Int<D> pgid, bool entering) {
 
 // fixjobc(p, pgrp, entering) (5.x kern_proc.c), literally: pg_jobc counts the
 // members whose parent is in another group of the same session, and is kept
-// up to date only here (proc_reparent, as in ptrace, does not touch it). `pgid`
+// up to date only here and in enter_pgrp, which does the entering half inline
+// (proc_reparent, as in ptrace, does not touch it). `pgid`
 // is the group p enters or leaves, `mysession` that group's session.
 template <class D, int N>
 constexpr State<D, N> fixjobc(State<D, N> s, Int<D> p, Int<D> pgid, Int<D> mysession, bool entering) {

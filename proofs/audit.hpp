@@ -21,34 +21,6 @@ struct AuditEntry {
   std::vector<SearchLeg> search;        // how far the witness search went
 };
 
-// The witness search of the audit: the same engine as verify's, grown from 2
-// processes to `max_n` with the search alphabet and to min(max_n, 4) with the
-// complete one, each size to `depth` or `max_states`, until every property
-// wanted has a witness.
-inline void grow_search(const std::vector<std::string>& wanted, int max_n, int depth, long max_states,
-                        std::map<std::string, Found>& found, std::vector<SearchLeg>& legs) {
-  for (auto alpha : {explore::Alphabet::search, explore::Alphabet::complete}) {
-    const int top = alpha == explore::Alphabet::complete ? std::min(max_n, 4) : max_n;
-    for (int n = 2; n <= top; ++n) {
-      std::vector<std::string> open;
-      for (const auto& p : wanted)
-        if (auto it = found.find(p); it == found.end() || it->second.procs > n) open.push_back(p);
-      if (open.empty()) return;
-      ReachOptions o;
-      o.alphabet = alpha;
-      o.max_depth = depth;
-      o.max_states = max_states;
-      auto r = reach_at(n, open, {}, o);
-      for (const auto& [p, t] : r.violations) {
-        Found f{t, n};
-        if (auto it = found.find(p); it == found.end() || f.better_than(it->second)) found[p] = f;
-      }
-      legs.push_back({alpha == explore::Alphabet::complete ? "complete" : "search", n, r.depth_done, r.states,
-                      r.exhausted ? "exhausted" : r.budget_hit ? "state budget" : "depth cap", 0});
-    }
-  }
-}
-
 // The checks the audit covers by default: every check of ptrace's lists that can fire.
 inline std::vector<int> ptrace_checks() {
   std::set<int> s;
@@ -104,7 +76,15 @@ std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long ma
     }
     e.breaks.assign(breaks.begin(), breaks.end());
     e.unknown.assign(unknown.begin(), unknown.end());
-    if (!e.breaks.empty()) grow_search(e.breaks, N, depth, max_states, e.witness, e.search);
+    if (!e.breaks.empty()) {
+      // verify's witness search, on the mutant: the table grown to N (the
+      // complete alphabet to min(N, 4)), each size to `depth` or `max_states`.
+      auto found = search_witnesses(e.breaks, {},
+                                    {.search_procs = N, .complete_procs = std::min(N, 4), .depth = depth,
+                                     .max_states = max_states, .budget_seconds = 86400});
+      e.witness = found.best;
+      e.search = found.legs;
+    }
     out.push_back(std::move(e));
     if (progress) progress(++done, static_cast<int>(checks.size()));
   }

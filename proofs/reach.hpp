@@ -5,14 +5,12 @@
 #pragma once
 
 #include <array>
-#include <deque>
-#include <functional>
 #include <chrono>
+#include <functional>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 

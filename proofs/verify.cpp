@@ -53,10 +53,6 @@ struct Board {
   std::set<Cell> cells;
   std::map<std::string, Found> best;
   std::map<Cell, Found> best_through;
-  bool all_found() {
-    std::lock_guard<std::mutex> g(m);
-    return best.size() >= props.size() && best_through.size() >= cells.size();
-  }
   // Has the other leg found all of these at a table smaller than n (so that
   // nothing a search at n finds could be better)?
   bool found_below(int n, const std::vector<std::string>& ps, const std::vector<Cell>& cs) {
@@ -95,7 +91,7 @@ struct Board {
 
 // One leg: an alphabet, the table grown from 2 to max_n, each size searched
 // breadth-first until its space is exhausted, the state budget or the depth cap.
-std::vector<SearchLeg> run_leg(Board& board, explore::Alphabet alpha, int max_n, const VerifyOptions& opt,
+std::vector<SearchLeg> run_leg(Board& board, explore::Alphabet alpha, int max_n, const SearchLimits& opt,
                                std::chrono::steady_clock::time_point deadline) {
   std::vector<SearchLeg> legs;
   for (int n = 2; n <= max_n; ++n) {
@@ -130,6 +126,29 @@ std::vector<SearchLeg> run_leg(Board& board, explore::Alphabet alpha, int max_n,
 }
 
 }  // namespace
+
+WitnessSearch search_witnesses(const std::vector<std::string>& props, const std::vector<Cell>& cells,
+                               const SearchLimits& lim) {
+  WitnessSearch out;
+  if (lim.budget_seconds <= 0) return out;
+  Board board;
+  board.props.insert(props.begin(), props.end());
+  board.cells.insert(cells.begin(), cells.end());
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(lim.budget_seconds * 1000));
+  // Two legs side by side (this machine's two cores): the search alphabet
+  // grows the table to search_procs; the complete alphabet, whose space is
+  // far larger, to complete_procs. Both read the semantics and the removed
+  // checks in force (process-wide globals), so a mutant is searched as such.
+  std::vector<SearchLeg> complete_legs;
+  std::thread second([&] { complete_legs = run_leg(board, explore::Alphabet::complete, lim.complete_procs, lim, deadline); });
+  out.legs = run_leg(board, explore::Alphabet::search, lim.search_procs, lim, deadline);
+  second.join();
+  out.legs.insert(out.legs.end(), complete_legs.begin(), complete_legs.end());
+  out.best = std::move(board.best);
+  out.through = std::move(board.best_through);
+  return out;
+}
 
 VerifyReport verify(const VerifyOptions& opt) {
   if (opt.procs < 2 || opt.procs > 6) throw std::invalid_argument("--procs must be 2..6");
@@ -180,30 +199,26 @@ VerifyReport verify(const VerifyOptions& opt) {
   // hold at a larger table, and one found violated at a size where it is
   // proved would be a contradiction, reported as such), and through every
   // operation whose induction fails at some size.
-  Board board;
+  std::vector<std::string> props;
+  std::vector<Cell> cells;
   for (const auto& v : rep.verdicts) {
     if (v.invariant) continue;
-    board.props.insert(v.id);
-    for (const auto& op : v.cti_ops) board.cells.insert({v.id, op});
+    props.push_back(v.id);
+    for (const auto& op : v.cti_ops) cells.push_back({v.id, op});
   }
   auto t1 = std::chrono::steady_clock::now();
-  if (opt.budget_seconds > 0) {
-    const auto deadline = t1 + std::chrono::milliseconds(static_cast<long>(opt.budget_seconds * 1000));
-    // Two legs side by side (this machine's two cores): the search alphabet
-    // grows the table to search_procs; the complete alphabet, whose space is
-    // far larger, grows it to 4.
-    std::vector<SearchLeg> complete_legs;
-    std::thread second([&] {
-      complete_legs = run_leg(board, explore::Alphabet::complete, std::min(opt.search_procs, 4), opt, deadline);
-    });
-    rep.search = run_leg(board, explore::Alphabet::search, opt.search_procs, opt, deadline);
-    second.join();
-    rep.search.insert(rep.search.end(), complete_legs.begin(), complete_legs.end());
-  }
+  SearchLimits lim{.search_procs = opt.search_procs,
+                   .complete_procs = std::min(opt.search_procs, 4),
+                   .depth = opt.depth,
+                   .max_states = opt.max_states,
+                   .budget_seconds = opt.budget_seconds,
+                   .progress = opt.progress};
+  auto found = search_witnesses(props, cells, lim);
+  rep.search = found.legs;
   rep.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   for (auto& v : rep.verdicts) {
-    if (auto it = board.best.find(v.id); it != board.best.end()) v.witness = it->second;
-    for (const auto& [c, f] : board.best_through)
+    if (auto it = found.best.find(v.id); it != found.best.end()) v.witness = it->second;
+    for (const auto& [c, f] : found.through)
       if (c.first == v.id) v.through[c.second] = f;
   }
   return rep;

@@ -104,14 +104,30 @@ struct VerifyReport {
   std::vector<PropertyVerdict> verdicts;
   std::vector<SearchLeg> search;
   double prove_seconds = 0, search_seconds = 0;
-  bool any_violated() const {
-    for (const auto& v : verdicts)
-      if (v.witness || !v.initial_holds) return true;
-    return false;
-  }
 };
 
 VerifyReport verify(const VerifyOptions& opt);
+
+// The witness search, shared by verify and audit: breadth-first from the
+// initial state, each table size from 2 until its space is exhausted, the
+// depth cap, the state budget or the time budget; the search alphabet up to
+// search_procs and the complete alphabet up to complete_procs, side by side.
+// For each property and each (property, operation) the best witness found:
+// smallest table, then fewest steps.
+struct SearchLimits {
+  int search_procs = 6, complete_procs = 4;
+  int depth = 20;
+  long max_states = 1'000'000;   // per table size and alphabet
+  double budget_seconds = 300;  // both legs; 0: no search
+  std::function<void(const std::string& what)> progress;
+};
+struct WitnessSearch {
+  std::map<std::string, Found> best;
+  std::map<Cell, Found> through;
+  std::vector<SearchLeg> legs;
+};
+WitnessSearch search_witnesses(const std::vector<std::string>& props, const std::vector<Cell>& cells,
+                               const SearchLimits& lim);
 
 // The pieces, per table size (verify_n*.cpp instantiate them for N = 2..6).
 std::vector<Result> prove_matrix(int n, const VerifyOptions& opt);

@@ -219,7 +219,7 @@ TEST(Wait, ReportsAStopOnceAndNeedsWuntracedForAnUntracedChild) {
   M m;
   int p = m.spawn();
   int c = m.fork(p);
-  // SIGTSTP would be discarded: a login's group is orphaned (a tty stop, SIG52 psignal).
+  // SIGTSTP is discarded: a login's group is orphaned (a tty stop, SIG52 psignal); SIGSTOP below is not.
   m.kill(p, c, BSD_SIGTSTP);
   EXPECT_FALSE(P_SHOULDSTOP<Concrete>(m.proc(c)));
   m.kill(p, c, BSD_SIGSTOP);
