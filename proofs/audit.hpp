@@ -77,11 +77,12 @@ std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long ma
     e.breaks.assign(breaks.begin(), breaks.end());
     e.unknown.assign(unknown.begin(), unknown.end());
     if (!e.breaks.empty()) {
-      // verify's witness search, on the mutant: the table grown to N (the
-      // complete alphabet to min(N, 4)), each size to `depth` or `max_states`.
+      // verify's witness search, on the mutant: the table grown to N, then the
+      // complete alphabet to min(N, 4) for what is still missing, each size to
+      // `depth` or `max_states`.
       auto found = search_witnesses(e.breaks, {},
                                     {.search_procs = N, .complete_procs = std::min(N, 4), .depth = depth,
-                                     .max_states = max_states, .budget_seconds = 86400});
+                                     .max_states = max_states, .budget_seconds = 86400, .side_by_side = false});
       e.witness = found.best;
       e.search = found.legs;
     }

@@ -141,9 +141,15 @@ WitnessSearch search_witnesses(const std::vector<std::string>& props, const std:
   // far larger, to complete_procs. Both read the semantics and the removed
   // checks in force (process-wide globals), so a mutant is searched as such.
   std::vector<SearchLeg> complete_legs;
-  std::thread second([&] { complete_legs = run_leg(board, explore::Alphabet::complete, lim.complete_procs, lim, deadline); });
-  out.legs = run_leg(board, explore::Alphabet::search, lim.search_procs, lim, deadline);
-  second.join();
+  auto complete = [&] { complete_legs = run_leg(board, explore::Alphabet::complete, lim.complete_procs, lim, deadline); };
+  if (lim.side_by_side) {
+    std::thread second(complete);
+    out.legs = run_leg(board, explore::Alphabet::search, lim.search_procs, lim, deadline);
+    second.join();
+  } else {
+    out.legs = run_leg(board, explore::Alphabet::search, lim.search_procs, lim, deadline);
+    complete();
+  }
   out.legs.insert(out.legs.end(), complete_legs.begin(), complete_legs.end());
   out.best = std::move(board.best);
   out.through = std::move(board.best_through);

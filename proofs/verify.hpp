@@ -120,6 +120,9 @@ struct SearchLimits {
   long max_states = 1'000'000;   // per table size and alphabet
   double budget_seconds = 300;  // both legs; 0: no search
   std::function<void(const std::string& what)> progress;
+  // false: the complete alphabet only after the search alphabet, and only for
+  // what it did not find (the audit: most witnesses need no more than that).
+  bool side_by_side = true;
 };
 struct WitnessSearch {
   std::map<std::string, Found> best;
