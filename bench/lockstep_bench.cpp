@@ -55,17 +55,17 @@ int main(int argc, char** argv) {
   }
   const double impl_s = secs(t0);
 
-  // Lockstep: both, with the outcome and abstract-state comparison after every step.
+  // Lockstep: both, with the outcome, abstract-state and memory comparison after every step.
   t0 = Clock::now();
   long disagreements = 0;
   for (const auto& t : traces) {
     auto s = initial_state<Concrete, kN>();
+    Memory<kN> mem;
     impl::Kernel k{kN, pid_max<kN>};
     for (const auto& g : t) {
-      auto st = concrete_step<kN>(s, g.op, g.args);
+      auto [st, eff] = step_with_memory<kN>(s, mem, g.op, g.args);
       auto io = impl::apply(k, g.op, g.args);
-      disagreements += !impl::same_outcome(g.op, st.out, io, nullptr) ||
-                       !impl::differences<kN>(st.next, impl::abstract<kN>(k, st.next)).empty();
+      disagreements += !impl::lockstep_differences<kN>(k, g.op, st.out, io, st.next, mem, eff).empty();
       s = st.next;
     }
   }

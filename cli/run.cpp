@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "impl/trap.hpp"
+#include "model/memory.hpp"
 #include "model/properties.hpp"
 
 namespace ptm::scn {
@@ -148,6 +149,11 @@ class Run {
       case Expect::NONE: return true;
       case Expect::OK_ANY: ok = o.kind == K_OK; break;
       case Expect::OK_VALUE:
+        if (word_unspecified_) {
+          why = fmt::format("expected `{}`, but the word read is unspecified (register contents, or bytes a "
+                            "faulting copy left: docs/environment.md)", e.text);
+          return false;
+        }
         ok = o.kind == K_OK && o.retval == e.value && (!e.io_len || o.status == (*e.io_len & 0xffffffff));
         break;
       case Expect::OK_PROC: ok = o.kind == K_OK && o.retval == want_pid(e.proc); break;
@@ -201,11 +207,12 @@ class Run {
     rec.pre = widen<N>(pre);
     rec.args = a;
     for (int i = 0; i < N; ++i) rec.names.push_back(s_.procs[i].p_state == PRS_FREE ? "" : slot_name(i));
-    auto st = step_or_fault<N>(s_, l.op, a);
+    auto [st, eff] = step_with_memory<N>(s_, mem_, l.op, a);
+    word_unspecified_ = eff.word_unspecified;
     rec.out = st.out;
     rec.post = widen<N>(st.next);
     s_ = st.next;
-    if (!opt_.model_only && !divergence_line_) lockstep(l, a, rec.out);
+    if (!opt_.model_only && !divergence_line_) lockstep(l, a, rec.out, eff);
     // Bind the name of a new process; mark reaped ones gone.
     if (!l.bind.empty() && st.out.kind == K_OK) {
       for (int i = 0; i < N; ++i)
@@ -319,13 +326,9 @@ class Run {
 
   // The same step on the reference implementation: the first disagreement in
   // outcome or abstract state is reported, and the impl is not run further.
-  void lockstep(const Line& l, const Args<C>& a, const Outcome<C>& out) {
+  void lockstep(const Line& l, const Args<C>& a, const Outcome<C>& out, MemoryEffect eff) {
     auto io = impl::apply(k_, l.op, a);
-    std::string why;
-    std::vector<std::string> diffs;
-    if (!impl::same_outcome(l.op, out, io, &why)) diffs.push_back("outcome: " + why);
-    for (auto& d : impl::differences<N>(s_, impl::abstract<N>(k_, s_)))
-      diffs.push_back("state " + d);
+    auto diffs = impl::lockstep_differences<N>(k_, l.op, out, io, s_, mem_, eff);
     if (diffs.empty()) return;
     divergence_line_ = l.line;
     out_ << fmt::format("{}:{}: model and impl DIVERGE after `{}`\n", sc_.file, l.line, l.text);
@@ -338,6 +341,8 @@ class Run {
   impl::Kernel k_;
   int divergence_line_ = 0;
   State<C, N> s_;
+  Memory<N> mem_;
+  bool word_unspecified_ = false;  // the current step's PT_READ_* word
   std::map<std::string, Named> names_;
 };
 

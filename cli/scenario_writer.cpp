@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "model/memory.hpp"
 #include "model/properties.hpp"
 
 namespace ptm::scn {
@@ -129,14 +130,15 @@ class Writer {
       case OP_COUNT: break;
     }
     const State<C, N> pre = s_;
-    auto st = step_or_fault<N>(s_, op, a);
+    auto [st, eff] = step_with_memory<N>(s_, mem_, op, a);
     s_ = st.next;
     // Name the new process, and forget the slots of reaped ones.
     if (!bind.empty() && st.out.kind == K_OK)
       for (int i = 0; i < N; ++i)
         if (s_.procs[i].p_state == PRS_NORMAL && s_.procs[i].p_pid == st.out.retval) name_[i] = bind;
     std::vector<std::string> expect;
-    if (opt_.expectations) expect.push_back(outcome(op, st.out, pre));
+    // A word the model calls unspecified (memory.hpp) is written as `ok`.
+    if (opt_.expectations) expect.push_back(eff.word_unspecified && st.out.kind == K_OK ? "ok" : outcome(op, st.out, pre));
     for (int i = 2; i < N; ++i)
       if (s_.procs[i].p_state == PRS_FREE) name_.erase(i);
     if (opt_.violations) {
@@ -169,6 +171,7 @@ class Writer {
 
   WriteOptions opt_;
   State<C, N> s_;
+  Memory<N> mem_;
   std::map<int, std::string> name_;
   int made_ = 0;
 };

@@ -20,18 +20,18 @@ constexpr int kMaxSteps = 64;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace ptm;
   auto s = initial_state<Concrete, N>();
+  Memory<N> mem;
   impl::Kernel k(N, pid_max<N>);
   ptm::scn::Trace trace;
   for (std::size_t i = 0; i + 1 < size && trace.size() < kMaxSteps; i += 2) {
     const auto ops = explore::alphabet<N>(s, explore::Alphabet::oracle);
     const auto& [op, a] = ops[(data[i] | (data[i + 1] << 8)) % ops.size()];
     trace.emplace_back(op, a);
-    const auto st = concrete_step<N>(s, op, a);
+    const auto [st, eff] = step_with_memory<N>(s, mem, op, a);
     const auto io = impl::apply(k, op, a);
-    std::string why;
-    auto diffs = impl::differences<N>(st.next, impl::abstract<N>(k, st.next));
-    if (!impl::same_outcome(op, st.out, io, &why) || !diffs.empty()) {
-      std::fprintf(stderr, "model and impl diverge: %s\n", why.c_str());
+    auto diffs = impl::lockstep_differences<N>(k, op, st.out, io, st.next, mem, eff);
+    if (!diffs.empty()) {
+      std::fprintf(stderr, "model and impl diverge:\n");
       for (const auto& d : diffs) std::fprintf(stderr, "  %s\n", d.c_str());
       std::fprintf(stderr, "%s",
                    scn::write_scenario(trace, {.header = "model and impl diverge on the last step", .procs = N}).c_str());

@@ -22,10 +22,12 @@ Kernel::Kernel(int nproc, int pid_max_) : pid_max(pid_max_), zone_(static_cast<s
   rw_file = std::make_shared<vm_object>();
   rw_file->type = vm_object::OBJT_VNODE;
   rw_file->name = "read-write file";
+  // Their contents, the fixture of docs/environment.md ("Memory contents"): byte
+  // b of page i is b + i + fill (mod 256), fill 9, 14 and 15 for the three files.
   for (std::uint64_t i = 0; i < 4; ++i) {
-    for (auto* f : {text_file.get(), ro_file.get(), rw_file.get()}) {
+    for (auto [f, fill] : {std::pair{text_file.get(), 9}, {ro_file.get(), 14}, {rw_file.get(), 15}}) {
       auto pg = std::make_unique<vm_page>();
-      for (std::size_t b = 0; b < pg->data.size(); ++b) pg->data[b] = static_cast<std::uint8_t>(b + i + f->name.size());
+      for (std::size_t b = 0; b < pg->data.size(); ++b) pg->data[b] = static_cast<std::uint8_t>(b + i + fill);
       f->memq[i] = std::move(pg);
     }
   }

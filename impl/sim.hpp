@@ -147,6 +147,8 @@ class Kernel {
   // Direct access for the harness and tests (no protection checks; no fault-in).
   bool poke(proc* p, vm_offset_t va, const void* src, std::size_t len);
   bool peek(proc* p, vm_offset_t va, void* dst, std::size_t len);
+  // The contents of the page at `page` (page-aligned) as `p` sees it; false when unmapped.
+  bool peek_page(const proc* p, vm_offset_t page, std::uint8_t* dst) const;
   vm_object_t text_file, ro_file, rw_file;  // the files every image maps
 
   // ---- machine dependent (machdep.cpp) ---------------------------------------------

@@ -200,11 +200,11 @@ ModelOutcome apply(Kernel& k, const Op& op, const Args<C>& a) {
   return out;
 }
 
-bool same_outcome(const Op& op, const ModelOutcome& m, const ModelOutcome& i, std::string* why) {
-  const bool value_abstracted =
-      op.kind == OP_PTRACE && (op.req == PT_READ_I || op.req == PT_READ_D);
+bool same_outcome(const Op& op, const ModelOutcome& m, const ModelOutcome& i, std::string* why, bool word_unspecified) {
+  const bool value_unspecified =
+      word_unspecified && op.kind == OP_PTRACE && (op.req == PT_READ_I || op.req == PT_READ_D);
   bool same = m.kind == i.kind && m.error == i.error && m.status == i.status && m.check == i.check &&
-              (value_abstracted || m.retval == i.retval);
+              (value_unspecified || m.retval == i.retval);
   if (!same && why)
     *why = fmt::format("model kind {} errno {} retval {} status {} check {}; impl kind {} errno {} retval {} status {} check {}",
                        m.kind, m.error, m.retval, m.status, m.check, i.kind, i.error, i.retval, i.status, i.check);
@@ -348,6 +348,44 @@ std::vector<std::string> differences(const State<C, N>& m, const State<C, N>& i)
   return out;
 }
 
+template <int N>
+std::vector<std::string> memory_differences(const Kernel& k, const State<C, N>& model, const Memory<N>& mem) {
+  std::vector<std::string> out;
+  std::array<std::uint8_t, PAGE_SIZE> got{};
+  for (int s = 0; s < N && s < k.nproc(); ++s) {
+    const proc* p = k.slot(s);
+    const Proc<C>& q = model.procs[s];
+    if (!p || !p->p_vmspace || q.p_state != ptm::PRS_NORMAL || q.P_WEXIT) continue;
+    for (std::int64_t page = VA_TEXT; page < VA_END; page += PAGE_SIZE) {
+      if (!k.peek_page(p, static_cast<vm_offset_t>(page), got.data())) {
+        out.push_back(fmt::format("slot {} memory {:#x}: unmapped in the impl", s, page));
+        continue;
+      }
+      const MemPage want = mem.page_of(s, page);
+      if (want.unspecified.none() && std::memcmp(want.byte.data(), got.data(), PAGE_SIZE) == 0) continue;
+      for (std::int64_t o = 0; o < PAGE_SIZE; ++o) {
+        if (!want.unspecified[o] && want.byte[o] != got[o]) {
+          out.push_back(fmt::format("slot {} memory {:#x}: model {:#04x}, impl {:#04x}", s, page + o, want.byte[o], got[o]));
+          break;  // the first byte of the page that differs
+        }
+      }
+    }
+  }
+  return out;
+}
+
+template <int N>
+std::vector<std::string> lockstep_differences(const Kernel& k, const Op& op, const ModelOutcome& model_out,
+                                              const ModelOutcome& impl_out, const State<C, N>& model,
+                                              const Memory<N>& mem, MemoryEffect eff) {
+  std::vector<std::string> out;
+  std::string why;
+  if (!same_outcome(op, model_out, impl_out, &why, eff.word_unspecified)) out.push_back("outcome: " + why);
+  for (auto& d : differences<N>(model, abstract<N>(k, model))) out.push_back("state " + d);
+  for (auto& d : memory_differences<N>(k, model, mem)) out.push_back(d);
+  return out;
+}
+
 // The table sizes used by the runner, the tests and the property tests.
 template State<C, 2> abstract<2>(const Kernel&, const State<C, 2>&);
 template State<C, 3> abstract<3>(const Kernel&, const State<C, 3>&);
@@ -363,5 +401,27 @@ template std::vector<std::string> differences<5>(const State<C, 5>&, const State
 template std::vector<std::string> differences<6>(const State<C, 6>&, const State<C, 6>&);
 template std::vector<std::string> differences<7>(const State<C, 7>&, const State<C, 7>&);
 template std::vector<std::string> differences<8>(const State<C, 8>&, const State<C, 8>&);
+
+template std::vector<std::string> memory_differences<2>(const Kernel&, const State<C, 2>&, const Memory<2>&);
+template std::vector<std::string> lockstep_differences<2>(const Kernel&, const Op&, const ModelOutcome&, const ModelOutcome&,
+                                                              const State<C, 2>&, const Memory<2>&, MemoryEffect);
+template std::vector<std::string> memory_differences<3>(const Kernel&, const State<C, 3>&, const Memory<3>&);
+template std::vector<std::string> lockstep_differences<3>(const Kernel&, const Op&, const ModelOutcome&, const ModelOutcome&,
+                                                              const State<C, 3>&, const Memory<3>&, MemoryEffect);
+template std::vector<std::string> memory_differences<4>(const Kernel&, const State<C, 4>&, const Memory<4>&);
+template std::vector<std::string> lockstep_differences<4>(const Kernel&, const Op&, const ModelOutcome&, const ModelOutcome&,
+                                                              const State<C, 4>&, const Memory<4>&, MemoryEffect);
+template std::vector<std::string> memory_differences<5>(const Kernel&, const State<C, 5>&, const Memory<5>&);
+template std::vector<std::string> lockstep_differences<5>(const Kernel&, const Op&, const ModelOutcome&, const ModelOutcome&,
+                                                              const State<C, 5>&, const Memory<5>&, MemoryEffect);
+template std::vector<std::string> memory_differences<6>(const Kernel&, const State<C, 6>&, const Memory<6>&);
+template std::vector<std::string> lockstep_differences<6>(const Kernel&, const Op&, const ModelOutcome&, const ModelOutcome&,
+                                                              const State<C, 6>&, const Memory<6>&, MemoryEffect);
+template std::vector<std::string> memory_differences<7>(const Kernel&, const State<C, 7>&, const Memory<7>&);
+template std::vector<std::string> lockstep_differences<7>(const Kernel&, const Op&, const ModelOutcome&, const ModelOutcome&,
+                                                              const State<C, 7>&, const Memory<7>&, MemoryEffect);
+template std::vector<std::string> memory_differences<8>(const Kernel&, const State<C, 8>&, const Memory<8>&);
+template std::vector<std::string> lockstep_differences<8>(const Kernel&, const Op&, const ModelOutcome&, const ModelOutcome&,
+                                                              const State<C, 8>&, const Memory<8>&, MemoryEffect);
 
 }  // namespace impl

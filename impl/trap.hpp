@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "impl/sim.hpp"
+#include "model/memory.hpp"
 #include "model/step.hpp"
 
 namespace impl {
@@ -31,8 +32,24 @@ template <int N>
 std::vector<std::string> differences(const ptm::State<ptm::Concrete, N>& model,
                                      const ptm::State<ptm::Concrete, N>& impl);
 
-// Whether two outcomes agree. The value PT_READ_* returns is memory the model
-// abstracts, so it is not compared for those requests.
-bool same_outcome(const ptm::Op& op, const ModelOutcome& model, const ModelOutcome& impl, std::string* why);
+// Whether two outcomes agree. PT_READ_*'s word is compared unless the model
+// calls it unspecified (model/memory.hpp).
+bool same_outcome(const ptm::Op& op, const ModelOutcome& model, const ModelOutcome& impl, std::string* why,
+                  bool word_unspecified = false);
+
+// Where the model's memory contents differ from the kernel's: for each process
+// that has an address space and is not exiting, each page of the layout, the
+// first byte that differs (bytes the model calls unspecified are skipped).
+template <int N>
+std::vector<std::string> memory_differences(const Kernel& k, const ptm::State<ptm::Concrete, N>& model,
+                                            const ptm::Memory<N>& mem);
+
+// Everything the lockstep compares after a step the model took to `model`
+// (with `mem`, `eff`) and the kernel ran with outcome `impl_out`: the
+// outcome, the abstract state and the memory contents, one line per difference.
+template <int N>
+std::vector<std::string> lockstep_differences(const Kernel& k, const ptm::Op& op, const ModelOutcome& model_out,
+                                              const ModelOutcome& impl_out, const ptm::State<ptm::Concrete, N>& model,
+                                              const ptm::Memory<N>& mem, ptm::MemoryEffect eff);
 
 }  // namespace impl

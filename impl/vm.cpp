@@ -121,8 +121,10 @@ int user_copy(Kernel& k, vmspace& vm, vm_offset_t uaddr, std::uint8_t* kbuf, std
     if (k.vm_map_lookup(vm, page, type, &e, &obj, &pindex) != KERN_SUCCESS) return BSD_EFAULT;
     vm_page* m = to_user ? obj->memq[pindex].get() : find_in_chain(obj.get(), pindex);
     if (!m) return BSD_EFAULT;
-    if (to_user) std::memcpy(m->data.data() + off, kbuf, n);
-    else std::memcpy(kbuf, m->data.data() + off, n);
+    // memmove: PT_IO between the shared page and itself overlaps (bcopy's
+    // direction is not the seed's to settle: the model calls it unspecified).
+    if (to_user) std::memmove(m->data.data() + off, kbuf, n);
+    else std::memmove(kbuf, m->data.data() + off, n);
     uaddr += n;
     kbuf += n;
     len -= n;
@@ -160,6 +162,15 @@ bool Kernel::poke(proc* p, vm_offset_t va, const void* src, std::size_t len) {
     }
     slot->data[(va + i) % PAGE_SIZE] = b[i];
   }
+  return true;
+}
+bool Kernel::peek_page(const proc* p, vm_offset_t page, std::uint8_t* dst) const {
+  if (!p->p_vmspace) return false;
+  vm_map_entry* e = lookup_entry(*p->p_vmspace, page);
+  if (!e) return false;
+  std::uint64_t pindex = (page - e->start + e->offset) / PAGE_SIZE;
+  if (vm_page* m = find_in_chain(e->object.get(), pindex)) std::memcpy(dst, m->data.data(), PAGE_SIZE);
+  else std::memset(dst, 0, PAGE_SIZE);
   return true;
 }
 bool Kernel::peek(proc* p, vm_offset_t va, void* dst, std::size_t len) {

@@ -87,18 +87,24 @@ constexpr Proc<D> _PHOLD(Proc<D> p) {
 // UIO_USERSPACE (PT_IO) or a kernel int when UIO_SYSSPACE (PT_READ_*/PT_WRITE_*).
 // Pages are moved in order; each page is faulted before its bytes are copied, so
 // the first failure decides which check fires.
-template <class D, int N, class Done>
-constexpr auto proc_rwmem(const State<D, N>& s, const Proc<D>& p, Bool<D> writing, Int<D> offs, Int<D> len,
-                          bool userspace, Int<D> uaddr, Done&& done) {
-  // uio_resid is an int: a PT_IO length above INT_MAX is negative there. The
-  // do { } while runs once, and its chunk `min(PAGE_SIZE - page_offset,
-  // uio_resid)` is libkern's u_int min: the rest of the first page (seed 210).
-  // uiomove()'s `uio_resid -= cnt` then wraps (an int) when the length was
-  // within one page of INT_MIN: the loop goes on with a large positive residue.
+// The bytes proc_rwmem() moves for `len` at `offs` when nothing faults.
+// uio_resid is an int: a length above INT_MAX is negative there. The
+// do { } while runs once, and its chunk `min(PAGE_SIZE - page_offset,
+// uio_resid)` is libkern's u_int min: the rest of the first page (seed 210).
+// uiomove()'s `uio_resid -= cnt` then wraps (an int) when the length was
+// within one page of INT_MIN: the loop goes on with a large positive residue.
+template <class D>
+constexpr Int<D> rwmem_length(Int<D> offs, Int<D> len) {
   const Int<D> resid = D::to_i32(len);
   const Int<D> first = D::num(PAGE_SIZE) - D::bit_and(offs, D::num(PAGE_SIZE - 1));
   const Int<D> after = D::to_i32(resid - first);
-  len = D::ite(resid < D::num(0), D::ite(after > D::num(0), first + after, first), resid);
+  return D::ite(resid < D::num(0), D::ite(after > D::num(0), first + after, first), resid);
+}
+
+template <class D, int N, class Done>
+constexpr auto proc_rwmem(const State<D, N>& s, const Proc<D>& p, Bool<D> writing, Int<D> offs, Int<D> len,
+                          bool userspace, Int<D> uaddr, Done&& done) {
+  len = rwmem_length<D>(offs, len);
   Int<D> touched = D::ite(len > D::num(0), len, D::num(1));  // do { ... } while: at least one page
   Int<D> t = D::ite(writing, accessible_run<D>(kTargetWrite, offs), accessible_run<D>(kTargetRead, offs));
   Bool<D> t_fails = t < touched;
@@ -273,7 +279,7 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
           // uio_resid is 0 whenever proc_rwmem() returned 0, so the EINVAL
           // conversion of seed 637-649 never applies (RW_SHORT is unreachable).
           return first_failing<D>(s, hana::make_tuple(check(C_RW_SHORT, [&] { return D::lit(false); })), [&] {
-            // td_retval[0] = the word read; memory contents are abstracted (vm_layout.hpp).
+            // td_retval[0] = the word read (seed 651): memory.hpp fills it in.
             return Step<D, S>{Outcome<D>::ok(), s};
           });
         });

@@ -1,8 +1,9 @@
 // The user address space every process has in the model, and what proc_rwmem(),
 // copyin() and copyout() can reach in it (kernel-context.md §10).
 //
-// The model abstracts memory contents (the impl keeps real pages); what it keeps
-// is which accesses fault. One fixed layout for every process:
+// The rules see only which accesses fault; the bytes themselves are kept by
+// memory.hpp, beside the state (no check reads them). One fixed layout for every
+// process:
 //
 //   [0x0000, 0x1000)  unmapped (the NULL page)
 //   [0x1000, 0x2000)  text:  private file mapping, prot r-x, max rwx
@@ -40,6 +41,19 @@ constexpr typename D::Int accessible_run(const Seg (&segs)[K], typename D::Int a
   typename D::Int r = D::num(0);
   for (const auto& sg : segs) r = D::ite(a >= D::num(sg.lo) && a < D::num(sg.hi), D::num(sg.hi) - a, r);
   return r;
+}
+
+// The image a new program starts from (execve, and a spawn's login), as far as
+// its contents go: the test fixture docs/environment.md fixes ("Memory
+// contents"). Each file's byte at offset o of its page k is (o + k + fill) mod
+// 256, with fill 9 for the program file, 14 for the read-only file and 15 for
+// the read-write one; each mapping maps page 0 of its file. Anonymous memory
+// (data, guard) is zero-filled (vm_fault's zero page).
+constexpr std::uint8_t image_byte(std::int64_t va) {
+  if (va >= VA_TEXT && va < VA_DATA) return static_cast<std::uint8_t>((va - VA_TEXT + 9) & 0xff);
+  if (va >= VA_RO && va < VA_GUARD) return static_cast<std::uint8_t>((va - VA_RO + 14) & 0xff);
+  if (va >= VA_SHM && va < VA_END) return static_cast<std::uint8_t>((va - VA_SHM + 15) & 0xff);
+  return 0;
 }
 
 }  // namespace ptm

@@ -24,6 +24,7 @@ GuidedResult run_guided(std::uint64_t seed, int max_sequences, int max_steps, in
   rc::Random random(seed);
   for (int q = 0; q < max_sequences && !all_covered(); ++q, ++res.sequences) {
     S s = initial_state<Concrete, kN>();
+    Memory<kN> mem;
     impl::Kernel k{kN, pid_max<kN>};
     scn::Trace trace;
     for (int i = 0; i < max_steps; ++i) {
@@ -41,7 +42,7 @@ GuidedResult run_guided(std::uint64_t seed, int max_sequences, int max_steps, in
       if (!chosen) continue;
       const GenOp& g = *chosen;
       trace.emplace_back(g.op, g.args);
-      auto st = concrete_step<kN>(s, g.op, g.args);
+      auto [st, eff] = step_with_memory<kN>(s, mem, g.op, g.args);
       coverage().record(g.op, st.out);
       StepCtx<Concrete, kN> ctx{s, g.op, g.args, st.out, st.next};
       for_each_property<Concrete, kN>(ctx, [](std::string_view id, auto, bool holds) {
@@ -49,12 +50,10 @@ GuidedResult run_guided(std::uint64_t seed, int max_sequences, int max_steps, in
       });
       auto io = impl::apply(k, g.op, g.args);
       ++res.steps;
-      std::string why;
-      auto diffs = impl::differences<kN>(st.next, impl::abstract<kN>(k, st.next));
-      if (!impl::same_outcome(g.op, st.out, io, &why) || !diffs.empty()) {
+      auto diffs = impl::lockstep_differences<kN>(k, g.op, st.out, io, st.next, mem, eff);
+      if (!diffs.empty()) {
         res.disagreement = trace;
-        res.why = why;
-        for (const auto& d : diffs) res.why += "\nstate " + d;
+        res.why = fmt::format("{}", fmt::join(diffs, "\n"));
         return res;
       }
       s = st.next;

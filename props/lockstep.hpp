@@ -45,6 +45,7 @@ inline std::optional<scn::Trace>& last_failure() {
 
 struct LModel {
   S s = initial_state<Concrete, kN>();
+  Memory<kN> mem;
 };
 struct LSut {
   impl::Kernel k{kN, pid_max<kN>};
@@ -61,7 +62,10 @@ struct GenCommand : rc::state::Command<Model, Sut> {
   GenOp g;
   explicit GenCommand(const Model& m) : g(*gen_op(m.s)) {}
   void checkPreconditions(const Model& m) const override { RC_PRE(expressible(m.s, g)); }
-  void apply(Model& m) const override { m.s = concrete_step<kN>(m.s, g.op, g.args).next; }
+  void apply(Model& m) const override {
+    if constexpr (requires { m.mem; }) m.s = step_with_memory<kN>(m.s, m.mem, g.op, g.args).st.next;  // the lockstep's
+    else m.s = concrete_step<kN>(m.s, g.op, g.args).next;
+  }
   void show(std::ostream& os) const override { os << describe(g); }
 };
 
@@ -69,20 +73,19 @@ struct OpCmd : GenCommand<LModel, LSut> {
   using GenCommand::GenCommand;
   void run(const LModel& m, LSut& sut) const override {
     sut.trace.emplace_back(g.op, g.args);
-    auto st = concrete_step<kN>(m.s, g.op, g.args);
+    Memory<kN> mem = m.mem;
+    auto [st, eff] = step_with_memory<kN>(m.s, mem, g.op, g.args);
     coverage().record(g.op, st.out);
     StepCtx<Concrete, kN> ctx{m.s, g.op, g.args, st.out, st.next};
     for_each_property<Concrete, kN>(ctx, [](std::string_view id, auto, bool holds) {
       if (!holds) ++coverage().violated[std::string(id)];
     });
     auto io = impl::apply(sut.k, g.op, g.args);
-    std::string why;
-    const bool same = impl::same_outcome(g.op, st.out, io, &why);
-    auto diffs = impl::differences<kN>(st.next, impl::abstract<kN>(sut.k, st.next));
-    if (!same || !diffs.empty()) {
+    auto diffs = impl::lockstep_differences<kN>(sut.k, g.op, st.out, io, st.next, mem, eff);
+    if (!diffs.empty()) {
       last_failure() = sut.trace;
-      std::string msg = same ? "" : "outcomes differ: " + why + "\n";
-      for (const auto& d : diffs) msg += "state " + d + "\n";
+      std::string msg;
+      for (const auto& d : diffs) msg += d + "\n";
       RC_FAIL(msg);
     }
   }

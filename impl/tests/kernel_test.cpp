@@ -1,6 +1,7 @@
 // The simulated kernel's own tests: lock assertions, the VM path proc_rwmem
 // runs (faults, backing objects, copy-on-write, partial transfers), copyin and
-// copyout, and register contents, none of which the model keeps.
+// copyout, and register contents; and the lockstep's comparison of memory
+// contents with the model's (model/memory.hpp).
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -828,6 +829,65 @@ TEST_F(KernelTest, PtReadReturnsTheWordThroughTheHarness) {
   ASSERT_EQ(o.kind, ptm::K_OK);
   EXPECT_EQ(static_cast<std::uint32_t>(o.retval), 0x1234abcdu);
   EXPECT_EQ(pt(p, PT_GETREGS, c, UVA_DATA).retval, 0);
+}
+
+// The lockstep's memory comparison (trap.cpp): the model's contents
+// (model/memory.hpp) against the kernel's pages, after the same steps on both.
+TEST(LockstepMemory, ComparesEveryByteExceptUnspecifiedOnesAndTheWordRead) {
+  using namespace ptm;
+  constexpr int N = 4;
+  Kernel k{N, pid_max<N>};
+  auto s = initial_state<Concrete, N>();
+  Memory<N> mem;
+  std::vector<std::string> last;
+  Outcome<Concrete> model_out, impl_out;
+  auto both = [&](OpKind kind, auto set, Req req = PT_TRACE_ME) {
+    Args<Concrete> a = default_args<Concrete>();
+    set(a);
+    Op op{kind, req};
+    auto [st, eff] = step_with_memory<N>(s, mem, op, a);
+    impl_out = apply(k, op, a);
+    model_out = st.out;
+    s = st.next;
+    last = lockstep_differences<N>(k, op, st.out, impl_out, s, mem, eff);
+    EXPECT_TRUE(last.empty()) << last.front();
+  };
+  both(OP_SPAWN, [](auto& a) {
+    a.cred.cr_uid = a.cred.cr_ruid = a.cred.cr_svuid = 1001;
+    a.cred.cr_groups[0] = a.cred.cr_rgid = a.cred.cr_svgid = 1001;
+  });
+  const std::int64_t P = 2, C = 3;
+  both(OP_FORK, [&](auto& a) { a.actor = P; });
+  const std::int64_t cpid = s.procs[C].p_pid;
+  both(OP_PTRACE, [&](auto& a) { a.actor = C; });
+  both(OP_KILL, [&](auto& a) { a.actor = P; a.pid = cpid; a.sig = BSD_SIGSTOP; });
+  both(OP_TAKESIG, [&](auto& a) { a.actor = C; });
+  both(OP_WAIT, [&](auto& a) { a.actor = P; a.pid = cpid; });
+  both(OP_PTRACE, [&](auto& a) { a.actor = P; a.pt.pid = cpid; a.pt.addr = 0x2000; a.pt.data = 0x5a5a1234; }, PT_WRITE_D);
+  both(OP_PTRACE, [&](auto& a) { a.actor = P; a.pt.pid = cpid; a.pt.addr = 0x2000; }, PT_READ_D);
+  ASSERT_EQ(model_out.kind, K_OK);
+  EXPECT_EQ(model_out.retval, 0x5a5a1234);
+  EXPECT_EQ(impl_out.retval, 0x5a5a1234);
+
+  // A byte the kernel does not hold is reported, by slot and address.
+  Memory<N> planted = mem;
+  planted.put(C, 0x2001, {0x99, false});
+  auto d = memory_differences<N>(k, s, planted);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0], "slot 3 memory 0x2001: model 0x99, impl 0x12");
+  // The same byte, unspecified, is not.
+  planted.put(C, 0x2001, {0x99, true});
+  EXPECT_TRUE(memory_differences<N>(k, s, planted).empty());
+  // A shared page is every process's: planted in P's view, it shows in both.
+  planted = mem;
+  planted.put(P, 0x6000, {0, false});
+  EXPECT_EQ(memory_differences<N>(k, s, planted).size(), 3u);  // init, P and C map the file
+  // The word read is compared, unless the model calls it unspecified.
+  Outcome<Concrete> other = model_out;
+  other.retval = 7;
+  Op read{OP_PTRACE, PT_READ_D};
+  EXPECT_FALSE(same_outcome(read, other, impl_out, nullptr));
+  EXPECT_TRUE(same_outcome(read, other, impl_out, nullptr, true));
 }
 
 }  // namespace
