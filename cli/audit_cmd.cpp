@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/json.hpp"
 #include "cli/scenario_writer.hpp"
 #include "proofs/audit.hpp"
 
@@ -110,7 +111,7 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
   if (json) {
     j["procs"] = procs;
     j["depth"] = depth;
-    std::cout << j.dump(2) << "\n";
+    std::cout << ptm::json_text(j) << "\n";
   } else {
     fmt::print("\nAudit: {} checks; {} guard at least one property, {} are redundant under the current properties.\n",
                entries.size(), guarding, entries.size() - guarding);

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/json.hpp"
 #include "cli/scenario.hpp"
 #include "cli/scenario_writer.hpp"
 
@@ -94,6 +95,7 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
   if (!pa.mask) throw scn::InputError(pa.error);
   if (!pb.mask) throw scn::InputError(pb.error);
   if (opt.procs < 2 || opt.procs > 5) throw scn::InputError(fmt::format("--procs {}: expected 2..5", opt.procs));
+  if (!outdir.empty()) scn::prepare_dir(outdir);  // before the searches, not after them
   const SemanticsMask a = *pa.mask, b = *pb.mask;
   const std::string na = semantics_name(a), nb = semantics_name(b);
   if (isatty(STDERR_FILENO)) fmt::print(stderr, "diff: Z3 for every operation, then the searches...\r");
@@ -111,14 +113,15 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
                              a, b, opt.procs);
   }
   if (!outdir.empty()) {
-    std::filesystem::create_directories(outdir);
+    std::vector<std::pair<std::string, std::string>> files;
     for (std::size_t i = 0; i < rep.kinds.size(); ++i)
       if (!ws[i].scenario.empty()) {
-        std::string f = fmt::format("{}/{}-{}.scn", outdir, i + 1, rep.kinds[i].op);
+        std::string f = fmt::format("{}-{}.scn", i + 1, rep.kinds[i].op);
         for (auto& ch : f)
-          if (ch == ' ') ch = '_';
-        std::ofstream(f) << ws[i].scenario;
+          if (ch == ' ' || ch == '/') ch = '_';
+        files.emplace_back(f, ws[i].scenario);
       }
+    scn::publish_dir(outdir, files, fmt::format("ptmodel diff {} {} --procs {}", na, nb, opt.procs));
   }
   const bool complete = rep.unknown.empty();
   const int rc = !complete ? 3 : rep.kinds.empty() ? 0 : 1;
@@ -148,7 +151,7 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
       j["properties"].push_back({{"id", p.id},
                                  {"a", p.violated_a ? "violated" : rep.explore_a.complete ? "holds" : "not violated within bound"},
                                  {"b", p.violated_b ? "violated" : rep.explore_b.complete ? "holds" : "not violated within bound"}});
-    std::cout << j.dump(2) << "\n";
+    std::cout << ptm::json_text(j) << "\n";
     return rep.unexpected ? 1 : rc;
   }
 

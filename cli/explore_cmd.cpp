@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/json.hpp"
 #include "cli/scenario.hpp"
 #include "cli/scenario_writer.hpp"
 
@@ -101,7 +102,7 @@ int explore_command(int procs, const explore::Options& opt_in, const std::string
       }
       j["properties"].push_back(p);
     }
-    std::cout << j.dump(2) << "\n";
+    std::cout << ptm::json_text(j) << "\n";
   } else {
     fmt::print("ptmodel explore: semantics {}, {} processes (proc0, init and {} more), pids 0..{}, symmetry reduction {}\n\n",
                semantics, procs, procs - 2, 3 * procs - 1, r.reduction == explore::Reduction::full ? "on" : "off");

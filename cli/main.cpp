@@ -15,6 +15,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/json.hpp"
 #include "cli/audit_cmd.hpp"
 #include "cli/diff_cmd.hpp"
 #include "cli/explain.hpp"
@@ -64,23 +65,25 @@ struct Pictures {
 };
 
 int cmd_run(const std::vector<std::string>& args, const scn::RunOptions& opt_in, bool json, const Pictures& pic) {
-  int failed_files = 0, steps = 0;
+  int failed_files = 0;
+  long steps = 0;
   auto files = collect(args);
   if ((!pic.dot.empty() || !pic.svg.empty()) && files.size() != 1)
     throw scn::InputError("--dot and --svg draw one scenario: give one FILE");
   scn::RunOptions opt = opt_in;
   if (json) opt.quiet = true;
+  opt.keep_records = json || !pic.dot.empty() || !pic.svg.empty();
   nlohmann::json j;
   std::ostringstream sink;
   for (const auto& f : files) {
     auto sc = scn::parse_file(f);
     auto r = scn::run_scenario(sc, json ? sink : std::cout, opt);
-    steps += static_cast<int>(r.steps.size());
+    steps += r.lines_run;
     failed_files += r.failures > 0;
     if (!pic.dot.empty() || !pic.svg.empty()) {
       const std::string dot = scn::run_to_dot(sc, r);
-      if (!pic.dot.empty()) std::ofstream(pic.dot) << dot;
-      if (!pic.svg.empty()) std::ofstream(pic.svg) << scn::dot_to_svg(dot);
+      if (!pic.dot.empty()) scn::publish_file(pic.dot, dot);
+      if (!pic.svg.empty()) scn::publish_file(pic.svg, scn::dot_to_svg(dot));
     }
     if (json) {
       nlohmann::json jf = {{"file", f}, {"procs", sc.procs}, {"failures", r.failures}, {"divergence_line", r.divergence}};
@@ -100,7 +103,7 @@ int cmd_run(const std::vector<std::string>& args, const scn::RunOptions& opt_in,
   if (json) {
     j["passed"] = files.size() - failed_files;
     j["failed"] = failed_files;
-    std::cout << j.dump(2) << "\n";
+    std::cout << ptm::json_text(j) << "\n";
     return failed_files ? 1 : 0;
   }
   std::cout << fmt::format("ran {} scenario{} ({} steps): {} passed, {} failed\n", files.size(),
@@ -144,7 +147,7 @@ int cmd_explain(const std::string& spec, bool json) {
     j.push_back(js);
   }
   if (!found) throw scn::InputError(fmt::format("{}:{}: no operation on this line", file, line));
-  if (json) std::cout << j.dump(2) << "\n";
+  if (json) std::cout << ptm::json_text(j) << "\n";
   return 0;
 }
 
@@ -161,7 +164,7 @@ int cmd_checks(bool json) {
       if (c.removed_by >= 0) jc["replaced_by_delta"] = std::string(kDeltas[c.removed_by].name);
       j.push_back(jc);
     }
-    std::cout << j.dump(2) << "\n";
+    std::cout << ptm::json_text(j) << "\n";
     return 0;
   }
   fmt::print("{:<24} {:<14} {:<9} {:<8} {}\n", "check", "function", "seed", "outcome", "test");
@@ -184,7 +187,7 @@ int cmd_properties(bool json) {
       using P = typename decltype(t)::type;
       j.push_back({{"id", std::string(P::id)}, {"kind", P::is_step ? "step" : "state"}, {"statement", std::string(P::statement)}});
     });
-    std::cout << j.dump(2) << "\n";
+    std::cout << ptm::json_text(j) << "\n";
     return 0;
   }
   hana::for_each(kProperties, [](auto t) {
@@ -211,7 +214,7 @@ int cmd_semantics(bool json) {
                    {"file", fmt::format("model/deltas/{}.hpp", d.name)},
                    {"adds_checks", checks_of(d.id, true)},
                    {"removes_checks", checks_of(d.id, false)}});
-    std::cout << nlohmann::json{{"semantics", {"seed", "modern", "seed+DELTA[+DELTA...]"}}, {"deltas", j}}.dump(2) << "\n";
+    std::cout << ptm::json_text(nlohmann::json{{"semantics", {"seed", "modern", "seed+DELTA[+DELTA...]"}}, {"deltas", j}}) << "\n";
     return 0;
   }
   fmt::print("Semantics: `seed` (sys_process.c as of 2003), `seed+DELTA[+DELTA...]`, or `modern` (every delta).\n\n");
@@ -230,8 +233,16 @@ int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const 
   bool known = opt.property.empty();
   hana::for_each(kProperties, [&](auto t) { known = known || decltype(t)::type::id == opt.property; });
   if (!known) throw scn::InputError(fmt::format("unknown property `{}` (see `ptmodel properties`)", opt.property));
+  if (!outdir.empty()) scn::prepare_dir(outdir);  // before the search, not after it
   auto findings = props::hunt(opt);
   int found = 0, bad = 0;
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& f : findings)
+    if (f.found) files.emplace_back(f.property + ".scn", f.scenario);
+  if (!outdir.empty())
+    scn::publish_dir(outdir, files, fmt::format("ptmodel hunt{} --sequences {} --seed {}{}", scn::semantics_flag(semantics),
+                                                opt.sequences, opt.seed,
+                                                opt.property.empty() ? "" : " --property " + opt.property));
   if (json) {
     nlohmann::json j = {{"semantics", semantics}, {"sequences", opt.sequences}, {"seed", opt.seed}};
     for (const auto& f : findings) {
@@ -244,7 +255,7 @@ int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const 
       }
       j["properties"].push_back(jf);
     }
-    std::cout << j.dump(2) << "\n";
+    std::cout << ptm::json_text(j) << "\n";
     return bad ? 2 : found ? 1 : 0;
   }
   for (const auto& f : findings) {
@@ -257,11 +268,9 @@ int cmd_hunt(const std::string& semantics, const props::HuntOptions& opt, const 
     fmt::print("{:<20} BROKEN; the shrunk sequence{}:\n\n{}\n", f.property,
                f.replays ? " (replays on model and impl)" : " (DOES NOT REPLAY)", f.scenario);
     if (!f.replays) fmt::print("{}\n", f.replay_report);
-    if (!outdir.empty()) {
-      fs::create_directories(outdir);
-      std::ofstream(outdir + "/" + f.property + ".scn") << f.scenario;
-    }
   }
+  if (!outdir.empty()) fmt::print("hunt: {} scenario{} written to {}/ (with a MANIFEST)\n", files.size(),
+                                  files.size() == 1 ? "" : "s", outdir);
   fmt::print("hunt: {} of {} properties broken in the {} semantics{}\n", found, findings.size(), semantics,
              scn::semantics_flag(semantics).empty() || !found
                  ? ""

@@ -86,14 +86,26 @@ std::string dot_to_svg(const std::string& dot) {
   const int fd = mkstemp(in_name);
   if (fd < 0) throw InputError("cannot make a temporary file for dot");
   close(fd);
-  std::ofstream(in_name) << dot;
+  {
+    std::ofstream f(in_name, std::ios::binary);
+    f << dot;
+    f.close();
+    if (!f) {
+      std::filesystem::remove(in_name);
+      throw InputError(fmt::format("{}: cannot write the graph for dot", in_name));
+    }
+  }
   const std::string out_name = std::string(in_name) + ".svg";
   const int rc = std::system(fmt::format("dot -Tsvg '{}' -o '{}'", in_name, out_name).c_str());
   std::filesystem::remove(in_name);
   if (rc != 0) throw InputError("dot failed to render the graph");
-  std::ifstream f(out_name);
+  std::ifstream f(out_name, std::ios::binary);
   std::stringstream ss;
   ss << f.rdbuf();
+  if (!f || ss.str().empty()) {
+    std::filesystem::remove(out_name);
+    throw InputError("dot wrote no SVG");
+  }
   std::filesystem::remove(out_name);
   return ss.str();
 }

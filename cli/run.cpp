@@ -38,7 +38,8 @@ class Run {
       StepRecord rec = l.type == Line::EXPECT_STATE ? expect_state(l) : operation(l);
       if (rec.expectation_failed) ++r.failures;
       if (divergence_line_ && !r.divergence) r.divergence = divergence_line_;
-      r.steps.push_back(std::move(rec));
+      ++r.lines_run;
+      if (opt_.keep_records) r.steps.push_back(std::move(rec));
     }
     if (r.divergence) ++r.failures;
     if (!opt_.quiet || r.failures)

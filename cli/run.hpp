@@ -68,7 +68,8 @@ struct StepRecord {
 };
 
 struct RunResult {
-  std::vector<StepRecord> steps;
+  std::vector<StepRecord> steps;  // every line's record (none without RunOptions::keep_records)
+  long lines_run = 0;
   int failures = 0;      // expectations that did not hold
   int divergence = 0;    // the line where model and impl first disagreed (0: never)
 };
@@ -77,6 +78,10 @@ struct RunOptions {
   bool quiet = false;       // print only failures and the summary
   bool properties = false;  // print the properties each step violates
   bool model_only = false;  // do not run the reference implementation alongside
+  // Keep every step's record (its states before and after, about 5 KB) in
+  // RunResult::steps. Plain `run` needs none, so a long scenario's memory does
+  // not grow with its length (docs/hardening.md, "Limits").
+  bool keep_records = true;
 };
 
 // Runs one scenario on the model and, step by step, on the reference

@@ -212,6 +212,27 @@ void write_checked(const std::filesystem::path& path, const std::string& text) {
 }
 }  // namespace
 
+void publish_file(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  const fs::path parent = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec))
+    throw InputError(fmt::format("{}: cannot write the file: {} is not a directory", path, parent.string()));
+  const fs::path tmp = parent / fmt::format(".{}.ptmodel-partial-{}", p.filename().string(), ::getpid());
+  try {
+    write_checked(tmp, text);
+  } catch (...) {
+    fs::remove(tmp, ec);
+    throw InputError(fmt::format("{}: cannot write the file", path));
+  }
+  fs::rename(tmp, p, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw InputError(fmt::format("{}: cannot move into place", path));
+  }
+}
+
 void prepare_dir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

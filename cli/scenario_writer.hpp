@@ -43,6 +43,10 @@ Witness write_witness(const Trace& trace, const std::string& property, const Wri
 // A failure throws InputError naming the path.
 void publish_dir(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,
                  const std::string& manifest);
+// One output file written as a whole: to a fresh name beside it, checked, then
+// renamed over PATH, so PATH is either the old file or the complete new one.
+// A failure (a missing directory, a full device) throws InputError naming PATH.
+void publish_file(const std::string& path, const std::string& text);
 // Checks up front that DIR is, or can be made, a directory (so that a long
 // run does not end with nowhere to write).
 void prepare_dir(const std::string& dir);

@@ -216,5 +216,54 @@ if [[ "$first" == *ATTACH_STOPS.scn* && "$second" != *ATTACH_STOPS.scn* && "$sec
 else
   echo "FAIL: verify -o twice: first [$first], second [$second]"; fails=$((fails + 1))
 fi
+# hunt, oracle and diff -o: refused up front when DIR cannot be a directory;
+# written as a whole, with a MANIFEST; a second run replaces the first's files
+expect 2 "a_file: cannot make the output directory" -- hunt --sequences 2 -o "$h/a_file"
+expect 2 "a_file/x: cannot make the output directory" -- oracle --procs 2 -o "$h/a_file/x"
+expect 2 "a_file: cannot make the output directory" -- diff seed seed --procs 2 -o "$h/a_file"
+expect 1 "hunt: 1 scenario written to .*/hunt/ \(with a MANIFEST\)" -- hunt --sequences 30 --seed 3 --property NO_FAULT -o "$h/hunt"
+if head -1 "$h/hunt/MANIFEST" | grep -q "ptmodel hunt --sequences 30 --seed 3 --property NO_FAULT" &&
+   [[ "$(ls "$h/hunt" | tr '\n' ' ')" == "MANIFEST NO_FAULT.scn " ]]; then echo "ok: hunt -o writes its findings and a MANIFEST"; else
+  echo "FAIL: hunt -o: $(ls "$h/hunt" | tr '\n' ' ')"; fails=$((fails + 1)); fi
+"$ptmodel" hunt --sequences 30 --seed 3 --property TRACER_LIVE -o "$h/hunt" > /dev/null 2>&1
+if [[ "$(ls "$h/hunt" | tr '\n' ' ')" == "MANIFEST " ]]; then echo "ok: hunt -o again drops the earlier run's finding"; else
+  echo "FAIL: hunt -o twice: $(ls "$h/hunt" | tr '\n' ' ')"; fails=$((fails + 1)); fi
+"$ptmodel" oracle --procs 2 --max-depth 3 -o "$h/oracle" > /dev/null 2>&1
+if head -1 "$h/oracle/MANIFEST" | grep -q "ptmodel oracle --procs 2 --max-depth 3 --format scenario" &&
+   [[ $(($(wc -l < "$h/oracle/MANIFEST") - 1)) -eq $(ls "$h/oracle" | grep -vc MANIFEST) ]] &&
+   ! ls -a "$h/oracle" | grep -q partial; then echo "ok: oracle -o: a MANIFEST naming every file, no partial directory"; else
+  echo "FAIL: oracle -o: $(ls -a "$h/oracle" | head)"; fails=$((fails + 1)); fi
+# --dot/--svg: into a missing directory is an error; a file is written whole
+expect 2 "nodir/x.dot: cannot write the file" -- run "$h/ok.scn" --dot "$h/nodir/x.dot"
+expect 0 "1 passed" -- run "$h/ok.scn" --dot "$h/x.dot"
+if grep -q "^digraph" "$h/x.dot" && ! ls -a "$h" | grep -q "x.dot.ptmodel-partial"; then echo "ok: --dot writes the graph"; else
+  echo "FAIL: --dot wrote no graph"; fails=$((fails + 1)); fi
+# --json: a file name or text that is not UTF-8 still gives JSON (U+FFFD)
+cp "$h/ok.scn" "$h/bad"$'\xff'".scn"
+if "$ptmodel" run --json "$h/bad"$'\xff'".scn" 2>/dev/null | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+assert "\ufffd" in j["files"][0]["file"], j["files"][0]["file"]
+'; then echo "ok: run --json with a non-UTF-8 file name is JSON"; else echo "FAIL: run --json, non-UTF-8 name"; fails=$((fails + 1)); fi
+# --max-states is exact: a bounded explore stores that many states, no more
+expect 1 "states +10 \(PARTIAL: stopped by max-states\)" -- explore --procs 3 --max-states 10
+# The catalogue by subcommand: a bad option value is exit 2 with a message, and
+# a report lost to a full device is exit 2, for every subcommand.
+expect 2 "--procs 1: expected 2..5" -- explore --procs 1
+expect 2 "--procs 9: expected 2..5|not in range" -- oracle --procs 9
+expect 2 "--procs 6: expected 2..5" -- diff seed seed --procs 6
+expect 2 "--procs.*not in range|expected 2..6" -- audit --procs 7
+expect 2 "--sequences" -- hunt --sequences 0
+expect 2 "unknown check .NOPE." -- audit --check NOPE
+expect 2 "unknown semantics" -- oracle --semantics nope
+expect 2 "unknown semantics|unknown delta" -- diff seed nope
+expect 2 "no-such.scn: cannot open" -- explain "$h/no-such.scn"
+for cmd in "checks" "properties" "semantics" "run $h/ok.scn" "explain $h/ok.scn" "explore --procs 2 --max-depth 2" \
+           "oracle --procs 2 --max-depth 2" "hunt --sequences 2 --property TRACER_LIVE" "diff seed seed --procs 2" \
+           "audit --procs 2 --depth 1 --check ATTACH_SELF" "verify --procs 2 --search-procs 2 --depth 1"; do
+  "$ptmodel" $cmd > /dev/full 2> "$h/full.err"; rc=$?
+  if [[ $rc -eq 2 ]] && grep -q "cannot write the standard output" "$h/full.err"; then echo "ok: $cmd > /dev/full -> exit 2"; else
+    echo "FAIL: $cmd > /dev/full -> exit $rc: $(head -3 "$h/full.err")"; fails=$((fails + 1)); fi
+done
 echo "$fails failed"
 [[ $fails -eq 0 ]]

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/json.hpp"
 #include "cli/scenario_writer.hpp"
 
 namespace ptm::cli {
@@ -210,7 +211,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                    {"properties_violated", violated},    {"properties_holding_bounded", props_bounded},
                    {"properties_cti_only", cti_only},    {"properties_unknown", props_unknown}};
     j["exit_status"] = status;
-    std::cout << j.dump(2) << "\n";
+    std::cout << ptm::json_text(j) << "\n";
     return status;
   }
 

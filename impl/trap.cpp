@@ -361,7 +361,7 @@ std::vector<std::string> memory_differences(const Kernel& k, const State<C, N>& 
         out.push_back(fmt::format("slot {} memory {:#x}: unmapped in the impl", s, page));
         continue;
       }
-      const MemPage want = mem.page_of(s, page);
+      const MemPage& want = mem.page_of(s, page);
       if (want.unspecified.none() && std::memcmp(want.byte.data(), got.data(), PAGE_SIZE) == 0) continue;
       for (std::int64_t o = 0; o < PAGE_SIZE; ++o) {
         if (!want.unspecified[o] && want.byte[o] != got[o]) {

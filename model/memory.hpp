@@ -67,13 +67,18 @@ struct Memory {
       return {it->second.byte[va - page], it->second.unspecified[va - page]};
     return {image_byte(va), false};
   }
-  // The page at `page` (page-aligned) as `slot` sees it.
-  MemPage page_of(int slot, std::int64_t page) const {
+  // The page at `page` (page-aligned, mapped) as `slot` sees it.
+  const MemPage& page_of(int slot, std::int64_t page) const {
     const auto& pages = is_shared(page) ? shared : priv[slot];
     if (auto it = pages.find(page); it != pages.end()) return it->second;
-    MemPage pg;
-    for (std::int64_t o = 0; o < PAGE_SIZE; ++o) pg.byte[o] = image_byte(page + o);
-    return pg;
+    static const auto image = [] {
+      std::array<MemPage, (VA_END - VA_TEXT) / PAGE_SIZE> im{};
+      for (std::size_t k = 0; k < im.size(); ++k)
+        for (std::int64_t o = 0; o < PAGE_SIZE; ++o)
+          im[k].byte[o] = image_byte(VA_TEXT + static_cast<std::int64_t>(k) * PAGE_SIZE + o);
+      return im;
+    }();
+    return image[(page - VA_TEXT) / PAGE_SIZE];
   }
   void put(int slot, std::int64_t va, MemByte b) {
     const std::int64_t page = va & ~(PAGE_SIZE - 1);
