@@ -249,7 +249,6 @@ assert "\ufffd" in j["files"][0]["file"], j["files"][0]["file"]
 expect 1 "states +10 \(PARTIAL: stopped by max-states\)" -- explore --procs 3 --max-states 10
 # The catalogue by subcommand: a bad option value is exit 2 with a message, and
 # a report lost to a full device is exit 2, for every subcommand.
-expect 2 "--procs 1: expected 2..5" -- explore --procs 1
 expect 2 "--procs 9: expected 2..5|not in range" -- oracle --procs 9
 expect 2 "--procs 6: expected 2..5" -- diff seed seed --procs 6
 expect 2 "--procs.*not in range|expected 2..6" -- audit --procs 7
