@@ -155,6 +155,11 @@ class Run {
                             "faulting copy left: docs/environment.md)", e.text);
           return false;
         }
+        if (e.io_len && io_len_unspecified_) {
+          why = fmt::format("expected `{}`, but the piod_len copied back is unspecified (a copyout that faulted part "
+                            "way: docs/environment.md)", e.text);
+          return false;
+        }
         ok = o.kind == K_OK && o.retval == e.value && (!e.io_len || o.status == (*e.io_len & 0xffffffff));
         break;
       case Expect::OK_PROC: ok = o.kind == K_OK && o.retval == want_pid(e.proc); break;
@@ -210,6 +215,7 @@ class Run {
     for (int i = 0; i < N; ++i) rec.names.push_back(s_.procs[i].p_state == PRS_FREE ? "" : slot_name(i));
     auto [st, eff] = step_with_memory<N>(s_, mem_, l.op, a);
     word_unspecified_ = eff.word_unspecified;
+    io_len_unspecified_ = eff.io_len_unspecified;
     rec.out = st.out;
     rec.post = widen<N>(st.next);
     s_ = st.next;
@@ -240,7 +246,10 @@ class Run {
     if (!opt_.quiet || rec.expectation_failed) {
       std::string result = outcome_text(rec.out);
       if (l.op.kind == OP_PTRACE && l.op.req == PT_IO && rec.out.kind == K_OK)
-        result += fmt::format(" len={}", rec.out.status);
+        result += io_len_unspecified_ ? " len=unspecified" : fmt::format(" len={}", rec.out.status);
+      if (l.op.kind == OP_PTRACE && (l.op.req == PT_READ_I || l.op.req == PT_READ_D) && rec.out.kind == K_OK &&
+          word_unspecified_)
+        result = "unspecified (the word read)";
       if (l.op.kind == OP_WAIT && rec.out.kind == K_OK && rec.out.retval != 0)
         result = fmt::format("{} {}", pid_text(rec.out.retval), status_text(rec.out.status));
       if (l.op.kind == OP_TAKESIG && rec.out.kind == K_OK)
@@ -343,7 +352,8 @@ class Run {
   int divergence_line_ = 0;
   State<C, N> s_;
   Memory<N> mem_;
-  bool word_unspecified_ = false;  // the current step's PT_READ_* word
+  bool word_unspecified_ = false;    // the current step's PT_READ_* word
+  bool io_len_unspecified_ = false;  // the current step's PT_IO piod_len
   std::map<std::string, Named> names_;
 };
 

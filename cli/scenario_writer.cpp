@@ -137,8 +137,9 @@ class Writer {
       for (int i = 0; i < N; ++i)
         if (s_.procs[i].p_state == PRS_NORMAL && s_.procs[i].p_pid == st.out.retval) name_[i] = bind;
     std::vector<std::string> expect;
-    // A word the model calls unspecified (memory.hpp) is written as `ok`.
-    if (opt_.expectations) expect.push_back(eff.word_unspecified && st.out.kind == K_OK ? "ok" : outcome(op, st.out, pre));
+    // A word or piod_len the model calls unspecified (memory.hpp) is written as `ok`.
+    const bool unspecified = eff.word_unspecified || eff.io_len_unspecified;
+    if (opt_.expectations) expect.push_back(unspecified && st.out.kind == K_OK ? "ok" : outcome(op, st.out, pre));
     for (int i = 2; i < N; ++i)
       if (s_.procs[i].p_state == PRS_FREE) name_.erase(i);
     if (opt_.violations) {

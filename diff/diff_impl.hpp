@@ -69,7 +69,8 @@ void enumerate(Report& rep, const Options& opt) {
   auto& c = sym::ctx();
   const auto ops = proofs::all_operations();
   for (std::size_t oi = 0; oi < ops.size(); ++oi) {
-    const auto& [op, name] = ops[oi];
+    const Op op = ops[oi].first;  // not a structured binding: clang 14 cannot capture one
+    const auto& name = ops[oi].second;
     const State<Sy, N> pre = proofs::fresh<State<Sy, N>>("s");
     const Args<Sy> args = proofs::fresh<Args<Sy>>("a");
     auto under = [&](SemanticsMask m) {

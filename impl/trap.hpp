@@ -32,10 +32,10 @@ template <int N>
 std::vector<std::string> differences(const ptm::State<ptm::Concrete, N>& model,
                                      const ptm::State<ptm::Concrete, N>& impl);
 
-// Whether two outcomes agree. PT_READ_*'s word is compared unless the model
-// calls it unspecified (model/memory.hpp).
+// Whether two outcomes agree. PT_READ_*'s word and PT_IO's piod_len are
+// compared unless the model calls them unspecified (model/memory.hpp).
 bool same_outcome(const ptm::Op& op, const ModelOutcome& model, const ModelOutcome& impl, std::string* why,
-                  bool word_unspecified = false);
+                  bool word_unspecified = false, bool io_len_unspecified = false);
 
 // Where the model's memory contents differ from the kernel's: for each process
 // that has an address space and is not exiting, each page of the layout, the

@@ -169,9 +169,11 @@ int rwmem(Memory<N>& m, int target, int caller, bool writing, std::int64_t offs,
 
 }  // namespace memory_detail
 
-// The word a PT_READ_* step returned is unspecified (see above).
+// Parts of a step's outcome that memory contents settle and the sources do not:
+// PT_READ_*'s word, PT_IO's piod_len as the caller's descriptor holds it.
 struct MemoryEffect {
   bool word_unspecified = false;
+  bool io_len_unspecified = false;
 };
 
 // The contents after step `st` (from `before`, for `op` with `raw` arguments)
@@ -263,6 +265,16 @@ MemoryEffect memory_step(Memory<N>& m, const State<Concrete, N>& before, const O
         le32(&d[8], pt.piod_addr);
         le32(&d[12], st.out.status);
         copyout(m, caller, pt.addr, d.data(), SIZEOF_PIOD);
+        // The outcome's len is the caller's piod_len as its buffer now holds it:
+        // the old one where the copyout could not write (text, the read-only
+        // file), the transfer's bytes where the buffer overlapped it.
+        std::uint32_t len = 0;
+        for (int i = 0; i < 4; ++i) {
+          const MemByte b = m.get(caller, pt.addr + 12 + i);
+          eff.io_len_unspecified = eff.io_len_unspecified || b.unspecified;
+          len |= static_cast<std::uint32_t>(b.value) << (8 * i);
+        }
+        st.out.status = eff.io_len_unspecified ? 0 : len;
       }
       return eff;
     }
