@@ -247,6 +247,14 @@ assert "\ufffd" in j["files"][0]["file"], j["files"][0]["file"]
 '; then echo "ok: run --json with a non-UTF-8 file name is JSON"; else echo "FAIL: run --json, non-UTF-8 name"; fails=$((fails + 1)); fi
 # --max-states is exact: a bounded explore stores that many states, no more
 expect 1 "states +10 \(PARTIAL: stopped by max-states\)" -- explore --procs 3 --max-states 10
+# Out of memory (a ulimit): explore reports what it stored, marked partial.
+# (Not under the sanitizers: ASan reserves more address space than the limit.)
+if [[ -z "${PTMODEL_SANITIZED:-}" ]]; then
+  out=$( (ulimit -v 500000; "$ptmodel" explore --procs 4 2>&1) ); rc=$?
+  if [[ $rc -eq 1 ]] && grep -q "PARTIAL: stopped by out-of-memory" <<<"$out" && grep -q "VIOLATED" <<<"$out"; then
+    echo "ok: explore under ulimit -v gives a partial report"; else
+    echo "FAIL: explore under ulimit -v -> exit $rc: $(tail -3 <<<"$out")"; fails=$((fails + 1)); fi
+fi
 # The catalogue by subcommand: a bad option value is exit 2 with a message, and
 # a report lost to a full device is exit 2, for every subcommand.
 expect 2 "--procs 9: expected 2..5|not in range" -- oracle --procs 9

@@ -18,9 +18,11 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <thread>
@@ -226,7 +228,16 @@ class Explorer {
       bool stop = false;
       for (std::size_t b = 0; b < frontier.size() && !stop; b += kBatch) {
         const std::size_t e_ = std::min(frontier.size(), b + kBatch);
-        expand_batch(frontier, b, e_, depth, next, res);
+        try {
+          expand_batch(frontier, b, e_, depth, next, res);
+        } catch (const std::bad_alloc&) {
+          // Out of memory (a ulimit, or --max-memory above what the machine
+          // has): the batch's parts are freed on the way out, and what was
+          // stored before it is reported as a partial result.
+          res.stopped_by = "out-of-memory";
+          stop = true;
+          break;
+        }
         if (states_ >= opt_.max_states) res.stopped_by = "max-states", stop = true;
         else if (memory() >= opt_.max_memory_gib * 1073741824.0) res.stopped_by = "max-memory", stop = true;
         if (opt_.progress) {
@@ -439,10 +450,26 @@ class Explorer {
       f(0);
       return;
     }
+    // An exception in a worker (bad_alloc) is rethrown here, after every
+    // worker has stopped, instead of terminating the process.
+    std::vector<std::exception_ptr> errors(T);
     std::vector<std::thread> ts;
-    for (int t = 1; t < T; ++t) ts.emplace_back([&, t] { f(t); });
-    f(0);
+    for (int t = 1; t < T; ++t)
+      ts.emplace_back([&, t] {
+        try {
+          f(t);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      });
+    try {
+      f(0);
+    } catch (...) {
+      errors[0] = std::current_exception();
+    }
     for (auto& th : ts) th.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
   }
 
   // A concrete trace from boot: follow the stored path of canonical states,

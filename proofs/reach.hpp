@@ -104,7 +104,9 @@ ReachResult reach(const std::vector<std::string>& wanted, const std::vector<Cell
   long expanded = 0;
   for (int depth = 0; depth < opt.max_depth && open() && !frontier.empty() && !res.time_hit && !res.stopped; ++depth) {
     std::vector<std::pair<int, State<C, N>>> next;
-    for (const auto& [n, s] : frontier) {
+    for (const auto& node : frontier) {
+      const int n = node.first;  // no structured bindings below: clang 14 cannot capture them
+      const State<C, N>& s = node.second;
       if ((++expanded & 255) == 0) {
         if (opt.deadline && std::chrono::steady_clock::now() > *opt.deadline) res.time_hit = true;
         if (opt.stop && opt.stop()) res.stopped = true;
@@ -122,7 +124,9 @@ ReachResult reach(const std::vector<std::string>& wanted, const std::vector<Cell
             held[k++] = P::template holds<C, N>(s);
         });
       }
-      for (const auto& [op, a] : alphabet<N>(s, opt.alphabet)) {
+      for (const auto& entry : alphabet<N>(s, opt.alphabet)) {
+        const Op& op = entry.first;
+        const Args<C>& a = entry.second;
         auto st = step_or_fault<N>(s, op, a);
         StepCtx<C, N> ctx{s, op, a, st.out, st.next};
         std::string opname;
