@@ -459,8 +459,14 @@ int ptmodel_command(int argc, char** argv) {
     std::cerr << "ptmodel: " << e.path1().string() << ": " << e.code().message() << "\n";
     rc = 2;
   } catch (const std::exception& e) {
-    std::cerr << "ptmodel: error: " << e.what() << "\n";
-    rc = 2;
+    // Z3 reports its own allocation failures as an exception with this text.
+    if (std::string_view(e.what()) == "out of memory") {
+      std::cerr << "ptmodel: out of memory (in Z3): a limit was reached, and any report above is partial\n";
+      rc = 3;
+    } else {
+      std::cerr << "ptmodel: error: " << e.what() << "\n";
+      rc = 2;
+    }
   }
   std::cout.flush();
   const bool bad = !std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -116,7 +117,13 @@ std::vector<Result> prove_operation(const Op& op, const std::string& op_name,
     solver.add(hypothesis);
     solver.add(!conclusion);
     auto t0 = std::chrono::steady_clock::now();
-    switch (solver.check()) {
+    z3::check_result res = z3::unknown;
+    try {
+      res = solver.check();
+    } catch (const z3::exception& e) {  // out of memory (a ulimit, --max-memory): the query is unknown
+      r.reason = e.msg();
+    }
+    switch (res) {
       case z3::unsat: r.verdict = PROVED; break;
       case z3::sat: {
         r.verdict = CTI;
@@ -134,16 +141,22 @@ std::vector<Result> prove_operation(const Op& op, const std::string& op_name,
         }
         break;
       }
-      case z3::unknown: r.verdict = UNKNOWN; r.reason = solver.reason_unknown(); break;
+      case z3::unknown:
+        r.verdict = UNKNOWN;
+        if (r.reason.empty()) r.reason = solver.reason_unknown();
+        break;
     }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!smt2_dir.empty()) {
       std::string file = smt2_dir + "/" + op_name + "--" + ob.property + ".smt2";
       for (auto& ch : file)
         if (ch == ' ') ch = '_';
-      std::ofstream(file) << "; " << ob.op_name << " preserves " << ob.property << " (unsat = proved)\n"
-                          << "(set-logic QF_BV)\n"
-                          << solver.to_smt2();
+      std::ofstream f(file);
+      f << "; " << ob.op_name << " preserves " << ob.property << " (unsat = proved)\n"
+        << "(set-logic QF_BV)\n"
+        << solver.to_smt2();
+      f.close();
+      if (!f) throw std::runtime_error(file + ": cannot write the file");
     }
     solver.pop();
     out.push_back(r);
