@@ -146,13 +146,18 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
       j["kinds"].push_back(e);
     }
     j["search"] = {{"states", rep.search.states}, {"complete", rep.search.complete}, {"depth", rep.search.depth}};
-    j["unexpected"] = rep.unexpected.has_value();
+    // A difference the search reached that Z3 did not list: a bug when Z3's
+    // list is complete; when Z3 gave up, a difference it could not list.
+    j["unexpected"] = rep.unexpected.has_value() && complete;
+    if (rep.unexpected && !complete)
+      j["unlisted_difference"] = {{"steps", rep.unexpected->size()},
+                                  {"scenario", scn::write_scenario(*rep.unexpected, {.header = "a reachable step where A and B differ, not listed: Z3 gave up", .procs = opt.procs})}};
     for (const auto& p : rep.properties)
       j["properties"].push_back({{"id", p.id},
                                  {"a", p.violated_a ? "violated" : rep.explore_a.complete ? "holds" : "not violated within bound"},
                                  {"b", p.violated_b ? "violated" : rep.explore_b.complete ? "holds" : "not violated within bound"}});
     std::cout << ptm::json_text(j) << "\n";
-    return rep.unexpected ? 1 : rc;
+    return rep.unexpected && complete ? 1 : rc;
   }
 
   fmt::print("ptmodel diff: {} (A) vs {} (B), {} processes (proc0, init and {} more)\n\n", na, nb, opt.procs, opt.procs - 2);
@@ -161,7 +166,10 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
              " {} states searched{}):\n\n",
              complete ? "the list is complete" : "INCOMPLETE: Z3 gave up on " + fmt::format("{}", fmt::join(rep.unknown, ", ")),
              rep.search.states, rep.search.complete ? ", every reachable one" : ", the search was bounded");
-  if (rep.kinds.empty()) fmt::print("  none: A and B give the same outcome and next state for every operation\n");
+  if (rep.kinds.empty() && complete)
+    fmt::print("  none: A and B give the same outcome and next state for every operation\n");
+  else if (rep.kinds.empty())
+    fmt::print("  none listed (Z3 gave up on {}: there may be differences there)\n", fmt::join(rep.unknown, ", "));
   for (std::size_t i = 0; i < rep.kinds.size(); ++i) {
     const auto& k = rep.kinds[i];
     std::string wit = k.witness ? fmt::format("witness, {} steps{}", k.witness->size(), ws[i].replays ? "" : " (DOES NOT REPLAY: " + ws[i].note + ")")
@@ -177,9 +185,14 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
                rep.search.complete ? "exhaustively" : "within its budget", rep.search.states, explore::kCompleteBounds,
                opt.oracle_depth,
                rep.oracle_search ? rep.oracle_search->states : 0, opt.procs);
-  if (rep.unexpected)
+  if (rep.unexpected && complete)
     fmt::print("\nBUG: a reachable step differs in a way Z3 did not list ({} steps); the invariants or the enumeration are wrong.\n",
                rep.unexpected->size());
+  else if (rep.unexpected)
+    fmt::print("\nThe search reached a step where A and B differ that Z3 could not list (it gave up on {}), {} steps:\n\n{}",
+               fmt::join(rep.unknown, ", "), rep.unexpected->size(),
+               scn::write_scenario(*rep.unexpected, {.header = "a reachable step where A and B differ, not listed: Z3 gave up",
+                                                     .procs = opt.procs}));
 
   fmt::print("\nProperties (explore --procs {}, {}):\n", opt.procs,
              rep.explore_a.complete && rep.explore_b.complete ? "every reachable state of each" : "bounded searches");
@@ -208,7 +221,7 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
                outdir, na, nb);
   fmt::print(stderr, "time: Z3 {:.1f} s, searches {:.1f} s\n", rep.solve_seconds,
              rep.search.seconds + rep.explore_a.seconds + rep.explore_b.seconds);
-  return rep.unexpected ? 1 : rc;
+  return rep.unexpected && complete ? 1 : rc;
 }
 
 }  // namespace ptm::cli

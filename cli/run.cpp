@@ -177,7 +177,13 @@ class Run {
         break;
       }
     }
-    if (!ok) why = fmt::format("expected `{}`, got `{}`", e.text, outcome_text(o));
+    if (!ok) {
+      // A wait shows what it reported (pid and status), not only the pid.
+      const std::string got = l.op.kind == OP_WAIT && o.kind == K_OK && o.retval != 0
+                                  ? fmt::format("{} {}", pid_text(o.retval), status_text(o.status))
+                                  : outcome_text(o);
+      why = fmt::format("expected `{}`, got `{}`", e.text, got);
+    }
     return ok;
   }
 
