@@ -15,7 +15,7 @@
 
 namespace ptm::cli {
 
-int audit_command(int procs, int depth, const std::vector<std::string>& names, bool json) {
+int audit_command(int procs, int depth, const std::vector<std::string>& names, bool json, unsigned timeout_ms) {
   if (procs < 2 || procs > 6) throw scn::InputError(fmt::format("--procs {}: expected 2..6", procs));
   std::vector<int> checks;
   for (const auto& n : names) {
@@ -33,16 +33,16 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
   };
   std::vector<proofs::AuditEntry> entries;
   switch (procs) {
-    case 2: entries = proofs::audit<2>(checks, depth, 300'000, 10'000, progress, &seed_keeps); break;
-    case 3: entries = proofs::audit<3>(checks, depth, 300'000, 10'000, progress, &seed_keeps); break;
-    case 4: entries = proofs::audit<4>(checks, depth, 300'000, 10'000, progress, &seed_keeps); break;
-    case 5: entries = proofs::audit<5>(checks, depth, 300'000, 10'000, progress, &seed_keeps); break;
-    case 6: entries = proofs::audit<6>(checks, depth, 300'000, 10'000, progress, &seed_keeps); break;
+    case 2: entries = proofs::audit<2>(checks, depth, 300'000, timeout_ms, progress, &seed_keeps); break;
+    case 3: entries = proofs::audit<3>(checks, depth, 300'000, timeout_ms, progress, &seed_keeps); break;
+    case 4: entries = proofs::audit<4>(checks, depth, 300'000, timeout_ms, progress, &seed_keeps); break;
+    case 5: entries = proofs::audit<5>(checks, depth, 300'000, timeout_ms, progress, &seed_keeps); break;
+    case 6: entries = proofs::audit<6>(checks, depth, 300'000, timeout_ms, progress, &seed_keeps); break;
   }
   if (tty) fmt::print(stderr, "\r{:40}\r", "");
 
   nlohmann::json j;
-  int guarding = 0;
+  int guarding = 0, open = 0;
   for (const auto& e : entries) {
     const CheckInfo& c = kChecks[e.check];
     const std::string where = c.seed_first ? fmt::format("seed {}-{}", c.seed_first, c.seed_last) : std::string(c.where);
@@ -52,11 +52,20 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
       fmt::print("{} ({}, {}: {})\n", c.id, c.where, where, c.comment);
       fmt::print("  decides: {}\n", fmt::join(e.ops, ", "));
     }
+    if (e.breaks.empty() && !e.unknown.empty()) {
+      if (!json)
+        fmt::print("  UNKNOWN: removing it breaks no property Z3 settled (N = {}), but Z3 gave up on {}: it may guard "
+                   "those.\n\n",
+                   procs, fmt::join(e.unknown, ", "));
+      ++open;
+      j["checks"].push_back(je);
+      continue;
+    }
     if (e.breaks.empty()) {
       if (!json)
         fmt::print("  redundant under the current properties: removing it breaks none of them (N = {}). It may still "
-                   "guard something the list does not state (a property to add), or be intended defence in depth{}.\n\n",
-                   procs, e.unknown.empty() ? "" : fmt::format("; unknown for {}", fmt::join(e.unknown, ", ")));
+                   "guard something the list does not state (a property to add), or be intended defence in depth.\n\n",
+                   procs);
       j["checks"].push_back(je);
       continue;
     }
@@ -108,15 +117,21 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
                                        : std::string("-"))
                                 : fmt::format("{}", fmt::join(guards, ", ")));
   }
+  // A proof Z3 could not settle leaves a check's verdict open: exit 3, as verify.
+  bool any_unknown = false;
+  for (const auto& e : entries) any_unknown = any_unknown || !e.unknown.empty();
   if (json) {
     j["procs"] = procs;
     j["depth"] = depth;
+    j["complete"] = !any_unknown;
     std::cout << ptm::json_text(j) << "\n";
   } else {
-    fmt::print("\nAudit: {} checks; {} guard at least one property, {} are redundant under the current properties.\n",
-               entries.size(), guarding, entries.size() - guarding);
+    fmt::print("\nAudit: {} checks; {} guard at least one property, {} are redundant under the current properties{}.\n",
+               entries.size(), guarding, entries.size() - guarding - open,
+               open ? fmt::format(", {} unknown", open) : "");
+    if (any_unknown) fmt::print("Some verdicts are unknown (Z3 gave up): exit status 3.\n");
   }
-  return 0;
+  return any_unknown ? 3 : 0;
 }
 
 }  // namespace ptm::cli

@@ -4,5 +4,5 @@
 
 namespace ptm::cli {
 // `ptmodel audit`: returns the exit status.
-int audit_command(int procs, int depth, const std::vector<std::string>& checks, bool json);
+int audit_command(int procs, int depth, const std::vector<std::string>& checks, bool json, unsigned timeout_ms = 10'000);
 }  // namespace ptm::cli

@@ -322,6 +322,8 @@ int ptmodel_main(int argc, char** argv) {
   bool ajson = false;
   audit->add_option("--procs", aprocs, "processes in the table of the proofs; the witness search grows to it (2..6; default 4)");
   audit->add_option("--depth", adepth, "how deep to search for a witness")->check(CLI::Range(0, 10));
+  unsigned atimeout = 10'000;
+  audit->add_option("--timeout", atimeout, "Z3 timeout per query, in milliseconds (default 10000)")->check(CLI::Range(1u, 3'600'000u));
   audit->add_option("--check", achecks, "audit only these checks (ids as `ptmodel checks` prints them)");
   audit->add_flag("--json", ajson, "the report as JSON");
   auto* explain = app.add_subcommand("explain", "For each step (or the one on LINE): every check evaluated, in order, with its value and the state it read");
@@ -426,7 +428,7 @@ int ptmodel_main(int argc, char** argv) {
       scn::select_semantics(esem);
       return cmd_explain(explain_spec, ejson);
     }
-    if (*audit) return ptm::cli::audit_command(aprocs, adepth, achecks, ajson);
+    if (*audit) return ptm::cli::audit_command(aprocs, adepth, achecks, ajson, atimeout);
     if (*oracle) return ptm::cli::oracle_command(oopt, osem, oformat, oout, ojson);
     if (*explore) {
       xopt.reduction = xreduction == "none" ? ptm::explore::Reduction::none : ptm::explore::Reduction::full;

@@ -262,6 +262,8 @@ fi
 # search reached that Z3 could not list is shown, not called a bug
 expect 3 "none listed \(Z3 gave up on PT_STEP" -- diff seed seed+resume_signal_range --procs 3 --timeout 1 --max-states 20000
 expect 3 "could not list \(it gave up on PT_STEP\), [0-9]+ steps" -- diff seed seed+resume_signal_range --procs 3 --timeout 1 --max-states 20000
+# audit: a proof Z3 gives up on leaves the verdict open: exit 3
+expect 3 "Some verdicts are unknown \(Z3 gave up\): exit status 3" -- audit --procs 3 --depth 1 --check ATTACH_SELF --timeout 1
 # a wait expectation that fails names the status reported, not only the pid
 printf 'spawn P uid=1001 gid=1001\nP fork C -> C\nP kill C SIGSTOP -> 0\nP wait C WUNTRACED -> exited 3\n' > "$h/wait.scn"
 expect 1 "expected .exited 3., got .3 \(C\) stopped SIGSTOP." -- run "$h/wait.scn"

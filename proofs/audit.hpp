@@ -50,10 +50,15 @@ std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long ma
   // what a check guards (the others the seed already breaks).
   std::set<std::string> seed_keeps;
   hana::for_each(kProperties, [&](auto t) { seed_keeps.insert(std::string(decltype(t)::type::id)); });
+  // What Z3 could not settle for the seed itself (a property, or an invariant
+  // the proofs assume) is unknown for every check: whether removing the check
+  // breaks it cannot be told.
+  std::set<std::string> seed_unknown;
   for (const auto& [op, name] : ops)
     for (const auto& r : prove_seed_operation<N>(op, name, all, timeout_ms, "")) {
       seed[{name, r.ob.property}] = r.verdict;
       if (r.verdict != PROVED) seed_keeps.erase(r.ob.property);
+      if (r.verdict == UNKNOWN) seed_unknown.insert(r.ob.property);
     }
   if (seed_keeps_out) *seed_keeps_out = seed_keeps;
   std::vector<AuditEntry> out;
@@ -62,7 +67,7 @@ std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long ma
     AuditEntry e;
     e.check = c;
     RemoveCheck removed(c);
-    std::set<std::string> breaks, unknown;
+    std::set<std::string> breaks, unknown = seed_unknown;
     for (const auto& [op, name] : ops) {
       if (!relevant(name, c)) continue;
       e.ops.push_back(name);
