@@ -125,6 +125,13 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
   }
   const bool complete = rep.unknown.empty();
   const int rc = !complete ? 3 : rep.kinds.empty() ? 0 : 1;
+  // A difference the search reached that Z3 did not list: a bug when Z3's
+  // list is complete; when Z3 gave up, a difference it could not list.
+  const std::string unlisted =
+      rep.unexpected && !complete
+          ? scn::write_scenario(*rep.unexpected, {.header = "a reachable step where A and B differ, not listed: Z3 gave up",
+                                                  .procs = opt.procs})
+          : "";
 
   if (json) {
     nlohmann::json j;
@@ -146,12 +153,9 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
       j["kinds"].push_back(e);
     }
     j["search"] = {{"states", rep.search.states}, {"complete", rep.search.complete}, {"depth", rep.search.depth}};
-    // A difference the search reached that Z3 did not list: a bug when Z3's
-    // list is complete; when Z3 gave up, a difference it could not list.
     j["unexpected"] = rep.unexpected.has_value() && complete;
     if (rep.unexpected && !complete)
-      j["unlisted_difference"] = {{"steps", rep.unexpected->size()},
-                                  {"scenario", scn::write_scenario(*rep.unexpected, {.header = "a reachable step where A and B differ, not listed: Z3 gave up", .procs = opt.procs})}};
+      j["unlisted_difference"] = {{"steps", rep.unexpected->size()}, {"scenario", unlisted}};
     for (const auto& p : rep.properties)
       j["properties"].push_back({{"id", p.id},
                                  {"a", p.violated_a ? "violated" : rep.explore_a.complete ? "holds" : "not violated within bound"},
@@ -190,9 +194,7 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
                rep.unexpected->size());
   else if (rep.unexpected)
     fmt::print("\nThe search reached a step where A and B differ that Z3 could not list (it gave up on {}), {} steps:\n\n{}",
-               fmt::join(rep.unknown, ", "), rep.unexpected->size(),
-               scn::write_scenario(*rep.unexpected, {.header = "a reachable step where A and B differ, not listed: Z3 gave up",
-                                                     .procs = opt.procs}));
+               fmt::join(rep.unknown, ", "), rep.unexpected->size(), unlisted);
 
   fmt::print("\nProperties (explore --procs {}, {}):\n", opt.procs,
              rep.explore_a.complete && rep.explore_b.complete ? "every reachable state of each" : "bounded searches");

@@ -150,12 +150,12 @@ class Run {
       case Expect::NONE: return true;
       case Expect::OK_ANY: ok = o.kind == K_OK; break;
       case Expect::OK_VALUE:
-        if (word_unspecified_) {
+        if (eff_.word_unspecified) {
           why = fmt::format("expected `{}`, but the word read is unspecified (register contents, or bytes a "
                             "faulting copy left: docs/environment.md)", e.text);
           return false;
         }
-        if (e.io_len && io_len_unspecified_) {
+        if (e.io_len && eff_.io_len_unspecified) {
           why = fmt::format("expected `{}`, but the piod_len copied back is unspecified (a copyout that faulted part "
                             "way: docs/environment.md)", e.text);
           return false;
@@ -220,8 +220,7 @@ class Run {
     rec.args = a;
     for (int i = 0; i < N; ++i) rec.names.push_back(s_.procs[i].p_state == PRS_FREE ? "" : slot_name(i));
     auto [st, eff] = step_with_memory<N>(s_, mem_, l.op, a);
-    word_unspecified_ = eff.word_unspecified;
-    io_len_unspecified_ = eff.io_len_unspecified;
+    eff_ = eff;
     rec.out = st.out;
     rec.post = widen<N>(st.next);
     s_ = st.next;
@@ -252,9 +251,9 @@ class Run {
     if (!opt_.quiet || rec.expectation_failed) {
       std::string result = outcome_text(rec.out);
       if (l.op.kind == OP_PTRACE && l.op.req == PT_IO && rec.out.kind == K_OK)
-        result += io_len_unspecified_ ? " len=unspecified" : fmt::format(" len={}", rec.out.status);
+        result += eff_.io_len_unspecified ? " len=unspecified" : fmt::format(" len={}", rec.out.status);
       if (l.op.kind == OP_PTRACE && (l.op.req == PT_READ_I || l.op.req == PT_READ_D) && rec.out.kind == K_OK &&
-          word_unspecified_)
+          eff_.word_unspecified)
         result = "unspecified (the word read)";
       if (l.op.kind == OP_WAIT && rec.out.kind == K_OK && rec.out.retval != 0)
         result = fmt::format("{} {}", pid_text(rec.out.retval), status_text(rec.out.status));
@@ -358,8 +357,7 @@ class Run {
   int divergence_line_ = 0;
   State<C, N> s_;
   Memory<N> mem_;
-  bool word_unspecified_ = false;    // the current step's PT_READ_* word
-  bool io_len_unspecified_ = false;  // the current step's PT_IO piod_len
+  MemoryEffect eff_;  // what the current step's contents leave unspecified
   std::map<std::string, Named> names_;
 };
 

@@ -400,6 +400,17 @@ class Explorer {
       fresh[t].assign(parts[t].cands.size(), 0);
     }
     std::vector<long> added(T, 0);
+    // Candidate i of part t into its shard (by worker `me`); whether it was new.
+    auto insert = [&](int t, std::size_t i, int me) {
+      const Candidate& c = parts[t].cands[i];
+      const int shard = static_cast<int>(c.hash & (detail::kShards - 1));
+      auto [idx, is_new] = shards_[shard].insert(&parts[t].bytes[c.at], static_cast<int>(c.size), c.hash, c.parent);
+      if (!is_new) return false;
+      ++added[me];
+      fresh[t][i] = 1;
+      fresh_ids[t][i] = (idx << detail::kShardBits) | static_cast<std::uint64_t>(shard);
+      return true;
+    };
     std::size_t total = 0;
     for (const auto& p : parts) total += p.cands.size();
     if (states_ + static_cast<long>(total) > opt_.max_states) {
@@ -407,34 +418,15 @@ class Explorer {
       // of it, so the order is the same for any thread count) and stop at the
       // limit exactly, so a bounded run stores max_states states, no more.
       long room = opt_.max_states - states_;
-      for (int t = 0; t < T && room > 0; ++t) {
-        const Part& p = parts[t];
-        for (std::size_t i = 0; i < p.cands.size() && room > 0; ++i) {
-          const Candidate& c = p.cands[i];
-          const int shard = static_cast<int>(c.hash & (detail::kShards - 1));
-          auto [idx, is_new] = shards_[shard].insert(&p.bytes[c.at], static_cast<int>(c.size), c.hash, c.parent);
-          if (!is_new) continue;
-          ++added[0];
-          --room;
-          fresh[t][i] = 1;
-          fresh_ids[t][i] = (idx << detail::kShardBits) | static_cast<std::uint64_t>(shard);
-        }
-      }
-    } else run_threads(T, [&](int me) {
-      for (int t = 0; t < T; ++t) {
-        const Part& p = parts[t];
-        for (std::size_t i = 0; i < p.cands.size(); ++i) {
-          const Candidate& c = p.cands[i];
-          const int shard = static_cast<int>(c.hash & (detail::kShards - 1));
-          if (shard % T != me) continue;
-          auto [idx, is_new] = shards_[shard].insert(&p.bytes[c.at], static_cast<int>(c.size), c.hash, c.parent);
-          if (!is_new) continue;
-          ++added[me];
-          fresh[t][i] = 1;
-          fresh_ids[t][i] = (idx << detail::kShardBits) | static_cast<std::uint64_t>(shard);
-        }
-      }
-    });
+      for (int t = 0; t < T && room > 0; ++t)
+        for (std::size_t i = 0; i < parts[t].cands.size() && room > 0; ++i) room -= insert(t, i, 0);
+    } else {
+      run_threads(T, [&](int me) {
+        for (int t = 0; t < T; ++t)
+          for (std::size_t i = 0; i < parts[t].cands.size(); ++i)
+            if (static_cast<int>(parts[t].cands[i].hash & (detail::kShards - 1)) % T == me) insert(t, i, me);
+      });
+    }
     for (int t = 0; t < T; ++t) {
       states_ += added[t];
       res.transitions += parts[t].transitions;

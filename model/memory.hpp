@@ -41,8 +41,19 @@ namespace ptm {
 struct MemPage {
   std::array<std::uint8_t, PAGE_SIZE> byte{};
   std::bitset<PAGE_SIZE> unspecified;
-  bool operator==(const MemPage&) const = default;
 };
+
+// The image's page at `page` (page-aligned, mapped): image_byte, once.
+inline const MemPage& image_page(std::int64_t page) {
+  static const auto image = [] {
+    std::array<MemPage, (VA_END - VA_TEXT) / PAGE_SIZE> im{};
+    for (std::size_t k = 0; k < im.size(); ++k)
+      for (std::int64_t o = 0; o < PAGE_SIZE; ++o)
+        im[k].byte[o] = image_byte(VA_TEXT + static_cast<std::int64_t>(k) * PAGE_SIZE + o);
+    return im;
+  }();
+  return image[(page - VA_TEXT) / PAGE_SIZE];
+}
 
 struct MemByte {
   std::uint8_t value = 0;
@@ -53,60 +64,41 @@ template <int N>
 struct Memory {
   std::array<std::map<std::int64_t, MemPage>, N> priv;  // by slot, page address -> contents, pages written only
   std::map<std::int64_t, MemPage> shared;               // the MAP_SHARED files' pages that were written
-  bool operator==(const Memory&) const = default;
 
   static constexpr bool is_shared(std::int64_t va) {
     return (va >= VA_RO && va < VA_GUARD) || (va >= VA_SHM && va < VA_END);
   }
   static constexpr bool mapped(std::int64_t va) { return va >= VA_TEXT && va < VA_END; }
 
-  MemByte get(int slot, std::int64_t va) const {
-    const std::int64_t page = va & ~(PAGE_SIZE - 1);
-    const auto& pages = is_shared(va) ? shared : priv[slot];
-    if (auto it = pages.find(page); it != pages.end())
-      return {it->second.byte[va - page], it->second.unspecified[va - page]};
-    return {image_byte(va), false};
-  }
   // The page at `page` (page-aligned, mapped) as `slot` sees it.
   const MemPage& page_of(int slot, std::int64_t page) const {
     const auto& pages = is_shared(page) ? shared : priv[slot];
     if (auto it = pages.find(page); it != pages.end()) return it->second;
-    static const auto image = [] {
-      std::array<MemPage, (VA_END - VA_TEXT) / PAGE_SIZE> im{};
-      for (std::size_t k = 0; k < im.size(); ++k)
-        for (std::int64_t o = 0; o < PAGE_SIZE; ++o)
-          im[k].byte[o] = image_byte(VA_TEXT + static_cast<std::int64_t>(k) * PAGE_SIZE + o);
-      return im;
-    }();
-    return image[(page - VA_TEXT) / PAGE_SIZE];
+    return image_page(page);
+  }
+  MemByte get(int slot, std::int64_t va) const {
+    const std::int64_t page = va & ~(PAGE_SIZE - 1);
+    const MemPage& p = page_of(slot, page);
+    return {p.byte[va - page], p.unspecified[va - page]};
   }
   void put(int slot, std::int64_t va, MemByte b) {
     const std::int64_t page = va & ~(PAGE_SIZE - 1);
     auto& pages = is_shared(va) ? shared : priv[slot];
-    auto [it, fresh] = pages.try_emplace(page);
-    if (fresh)
-      for (std::int64_t o = 0; o < PAGE_SIZE; ++o) it->second.byte[o] = image_byte(page + o);
-    it->second.byte[va - page] = b.value;
-    it->second.unspecified[va - page] = b.unspecified;
+    MemPage& p = pages.try_emplace(page, image_page(page)).first->second;
+    p.byte[va - page] = b.value;
+    p.unspecified[va - page] = b.unspecified;
   }
 };
 
 namespace memory_detail {
 
-inline constexpr std::int64_t kUnspecifiedWord = INT64_MIN;
-
 // copyout() of `n` bytes to the caller's `uaddr` (current write protection):
 // all of them, or, when a page on the way faults, the bytes before it become
-// unspecified. Returns whether it succeeded.
+// unspecified.
 template <int N>
-bool copyout(Memory<N>& m, int slot, std::int64_t uaddr, const MemByte* src, std::int64_t n) {
+void copyout(Memory<N>& m, int slot, std::int64_t uaddr, const MemByte* src, std::int64_t n) {
   const std::int64_t run = accessible_run<Concrete>(kCallerCopyout, uaddr);
-  if (run >= n) {
-    for (std::int64_t i = 0; i < n; ++i) m.put(slot, uaddr + i, src[i]);
-    return true;
-  }
-  for (std::int64_t i = 0; i < run; ++i) m.put(slot, uaddr + i, {0, true});
-  return false;
+  for (std::int64_t i = 0; i < std::min(run, n); ++i) m.put(slot, uaddr + i, run >= n ? src[i] : MemByte{0, true});
 }
 
 // The harness's part, as the test program would: before the call the caller's

@@ -35,6 +35,7 @@ inline std::string& target() {
 }
 struct HModel {
   S s = initial_state<Concrete, kN>();
+  Memory<kN> mem;
 };
 struct HSut {
   scn::Trace trace;

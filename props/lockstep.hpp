@@ -62,10 +62,7 @@ struct GenCommand : rc::state::Command<Model, Sut> {
   GenOp g;
   explicit GenCommand(const Model& m) : g(*gen_op(m.s)) {}
   void checkPreconditions(const Model& m) const override { RC_PRE(expressible(m.s, g)); }
-  void apply(Model& m) const override {
-    if constexpr (requires { m.mem; }) m.s = step_with_memory<kN>(m.s, m.mem, g.op, g.args).st.next;  // the lockstep's
-    else m.s = concrete_step<kN>(m.s, g.op, g.args).next;
-  }
+  void apply(Model& m) const override { m.s = step_with_memory<kN>(m.s, m.mem, g.op, g.args).st.next; }
   void show(std::ostream& os) const override { os << describe(g); }
 };
 
