@@ -316,16 +316,21 @@ int ptmodel_main(int argc, char** argv) {
   run->add_flag("--json", rjson, "the report as JSON: per step the outcome, deciding check and violated properties");
   run->add_option("--dot", pic.dot, "draw the process tree after each step to this Graphviz file");
   run->add_option("--svg", pic.svg, "... and render it to SVG with Graphviz's dot");
-  auto* audit = app.add_subcommand("audit", "For every check of ptrace: remove it, verify again, and say which properties it guards (with a witness) or that it is redundant");
-  int aprocs = 4, adepth = 6;
+  auto* audit = app.add_subcommand("audit", "For every check of ptrace: remove it and say what an attacker gains (attacker goals, with witnesses) or which check takes over, then which properties it guards (Z3)");
+  int aprocs = 4, adepth = 8;
   std::vector<std::string> achecks;
   bool ajson = false;
-  audit->add_option("--procs", aprocs, "processes in the table of the proofs; the witness search grows to it (2..6; default 4)");
-  audit->add_option("--depth", adepth, "how deep to search for a witness")->check(CLI::Range(0, 10));
+  audit->add_option("--procs", aprocs, "the searches grow the table to this, and the property proofs run at it (2..6; default 4)");
+  audit->add_option("--depth", adepth, "how deep the searches go (default 8)")->check(CLI::Range(1, 12));
   unsigned atimeout = 10'000;
   audit->add_option("--timeout", atimeout, "Z3 timeout per query, in milliseconds (default 10000)")->check(CLI::Range(1u, 3'600'000u));
   audit->add_option("--check", achecks, "audit only these checks (ids as `ptmodel checks` prints them)");
   audit->add_flag("--json", ajson, "the report as JSON");
+  ptm::cli::AuditGoalOptions agoals;
+  audit->add_option("--complete-procs", agoals.complete_procs, "the attacker-goal search's tables with the complete alphabet: 2..this (2..4; default 3, at most --procs)")->check(CLI::Range(2, 4));
+  audit->add_option("--max-states", agoals.max_states, "the seed's states per table size and alphabet in the attacker-goal search (default 300000)")->check(CLI::Range(1L, 100'000'000L));
+  audit->add_option("--mutant-states", agoals.mutant_states, "each mutant's own states (outside the seed's) per table size and alphabet (default 50000)")->check(CLI::Range(0L, 100'000'000L));
+  audit->add_option("--semantics", agoals.semantics, "audit this semantics's checks (seed, modern or seed+DELTA...)");
   auto* explain = app.add_subcommand("explain", "For each step (or the one on LINE): every check evaluated, in order, with its value and the state it read");
   std::string explain_spec;
   explain->add_option("FILE[:LINE]", explain_spec, "a scenario file, optionally with the line of one step")->required();
@@ -428,7 +433,10 @@ int ptmodel_main(int argc, char** argv) {
       scn::select_semantics(esem);
       return cmd_explain(explain_spec, ejson);
     }
-    if (*audit) return ptm::cli::audit_command(aprocs, adepth, achecks, ajson, atimeout);
+    if (*audit) {
+      agoals.semantics = scn::select_semantics(agoals.semantics);
+      return ptm::cli::audit_command(aprocs, adepth, achecks, ajson, atimeout, agoals);
+    }
     if (*oracle) return ptm::cli::oracle_command(oopt, osem, oformat, oout, ojson);
     if (*explore) {
       xopt.reduction = xreduction == "none" ? ptm::explore::Reduction::none : ptm::explore::Reduction::full;

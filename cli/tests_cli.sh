@@ -61,11 +61,11 @@ expect 2 "explain.scn:9: no operation on this line" -- explain "$data/explain.sc
 # bounded: audit removes one check, not three; diff's searches stop at 20,000
 # states (the witness is 5 steps deep). docs/hardening.md.
 if [[ -n "${PTMODEL_SANITIZED:-}" ]]; then
-  audit_checks=(--check SYSTEM)
+  audit_checks=(--check SYSTEM --procs 4 --depth 6 --complete-procs 2 --max-states 5000 --mutant-states 2000)
   audit_wants=("removing it breaks: SYSTEM_UNTRACED" "witness for SYSTEM_UNTRACED")
   diff_bound=(--max-states 20000)
 else
-  audit_checks=(--check NOT_YOURS --check SYSTEM --check NOT_STOPPED)
+  audit_checks=(--check NOT_YOURS --check SYSTEM --check NOT_STOPPED --complete-procs 2 --max-states 50000 --mutant-states 20000)
   audit_wants=("NOT_YOURS .*seed 498-502" "removing it breaks: CONTROL_BY_TRACER, STOPPED_WAITED"
                "removing it breaks: SYSTEM_UNTRACED" "witness for SYSTEM_UNTRACED"
                "removing it breaks: STOPPED_WAITED" "witness for STOPPED_WAITED" "violates CONTROL_BY_TRACER")
@@ -76,6 +76,19 @@ audit_out=$("$ptmodel" audit "${audit_checks[@]}" 2>&1)
 for want in "${audit_wants[@]}"; do
   if grep -qE -- "$want" <<<"$audit_out"; then echo "ok: audit shows /$want/"; else echo "FAIL: audit lacks /$want/"; fails=$((fails + 1)); fi
 done
+# the attacker goals: without SYSTEM init can be traced (GOAL_TRACE_SYSTEM), a step SYSTEM refuses
+for want in "without it: GOAL_TRACE_SYSTEM, by PT_TRACE_ME \(N = 2, 1 steps; by a step it refuses\)" \
+            "Witness: without SYSTEM, GOAL_TRACE_SYSTEM by PT_TRACE_ME" "not reached: .*GOAL_TAKE_TRACEE"; do
+  if grep -qE -- "$want" <<<"$audit_out"; then echo "ok: audit shows /$want/"; else echo "FAIL: audit lacks /$want/"; fails=$((fails + 1)); fi
+done
+# audit: without ATTACH_TRACED a second process takes a tracee from its tracer;
+# the witness it prints replays on the mutant, and the seed refuses its last step
+goal_out=$("$ptmodel" audit --check ATTACH_TRACED --procs 4 --depth 4 --complete-procs 2 --max-states 20000 --mutant-states 5000 2>&1)
+want="without it: GOAL_TAKE_TRACEE, by PT_ATTACH \(N = 4, 4 steps; by a step it refuses\)"
+if grep -qE -- "$want" <<<"$goal_out"; then echo "ok: audit shows /$want/"; else echo "FAIL: audit lacks /$want/"; fails=$((fails + 1)); fi
+awk '/^# Witness: without ATTACH_TRACED, GOAL_TAKE_TRACEE/ {on = 1} on && /^( |$)/ {exit} on' <<<"$goal_out" > "${TEST_TMPDIR:-/tmp}/take.$$.scn"
+expect 0 "1 passed, 0 failed" -- run --without ATTACH_TRACED "${TEST_TMPDIR:-/tmp}/take.$$.scn"
+expect 1 "expected .0., got .EBUSY." -- run "${TEST_TMPDIR:-/tmp}/take.$$.scn"
 # an audit witness replays on the mutant, and the seed refuses its last step
 expect 0 "1 passed, 0 failed" -- run --without NOT_YOURS "$data/audit_not_yours_witness.scn"
 expect 1 "expected .0., got .EBUSY." -- run "$data/audit_not_yours_witness.scn"
@@ -263,7 +276,7 @@ fi
 expect 3 "none listed \(Z3 gave up on PT_STEP" -- diff seed seed+resume_signal_range --procs 3 --timeout 1 --max-states 20000
 expect 3 "could not list \(it gave up on PT_STEP\), [0-9]+ steps" -- diff seed seed+resume_signal_range --procs 3 --timeout 1 --max-states 20000
 # audit: a proof Z3 gives up on leaves the verdict open: exit 3
-expect 3 "Some verdicts are unknown \(Z3 gave up\): exit status 3" -- audit --procs 3 --depth 1 --check ATTACH_SELF --timeout 1
+expect 3 "Some verdicts are unknown \(Z3 gave up\): exit status 3" -- audit --procs 3 --depth 1 --complete-procs 2 --check ATTACH_SELF --timeout 1
 # a wait expectation that fails names the status reported, not only the pid
 printf 'spawn P uid=1001 gid=1001\nP fork C -> C\nP kill C SIGSTOP -> 0\nP wait C WUNTRACED -> exited 3\n' > "$h/wait.scn"
 expect 1 "expected .exited 3., got .3 \(C\) stopped SIGSTOP." -- run "$h/wait.scn"
@@ -279,7 +292,7 @@ expect 2 "unknown semantics|unknown delta" -- diff seed nope
 expect 2 "no-such.scn: cannot open" -- explain "$h/no-such.scn"
 for cmd in "checks" "properties" "semantics" "run $h/ok.scn" "explain $h/ok.scn" "explore --procs 2 --max-depth 2" \
            "oracle --procs 2 --max-depth 2" "hunt --sequences 2 --property TRACER_LIVE" "diff seed seed --procs 2" \
-           "audit --procs 2 --depth 1 --check ATTACH_SELF" "verify --procs 2 --search-procs 2 --depth 1"; do
+           "audit --procs 2 --depth 1 --complete-procs 2 --check ATTACH_SELF" "verify --procs 2 --search-procs 2 --depth 1"; do
   "$ptmodel" $cmd > /dev/full 2> "$h/full.err"; rc=$?
   if [[ $rc -eq 2 ]] && grep -q "cannot write the standard output" "$h/full.err"; then echo "ok: $cmd > /dev/full -> exit 2"; else
     echo "FAIL: $cmd > /dev/full -> exit $rc: $(head -3 "$h/full.err")"; fails=$((fails + 1)); fi

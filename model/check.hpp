@@ -31,6 +31,11 @@ struct CheckInfo {
   std::string_view why;      // for an unreachable check: why not
   int added_by = -1;         // a delta's check: in the lists only when that delta is on
   int removed_by = -1;       // a seed check that this delta takes out (or replaces)
+  // What the kernel does when this check is taken out (an audit mutant) and
+  // its test would have held: false, it runs the code after the check (the
+  // rules go on); true, that code dereferences the NULL the check tested
+  // (pfind() returned NULL: `p->p_ucred` in p_cansee), a kernel fault.
+  bool null_after = false;
 };
 
 // clang-format off
@@ -73,7 +78,7 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
    "error = copyin(uap->addr, &r.reg/fpreg/dbreg/piod, sizeof ...)", K_ERR, BSD_EFAULT, true, ""},
 
   {C_PFIND, "PFIND", "kern_ptrace", 421, 426,
-   "if ((p = pfind(pid)) == NULL) return (ESRCH)", K_ERR, BSD_ESRCH, true, ""},
+   "if ((p = pfind(pid)) == NULL) return (ESRCH)", K_ERR, BSD_ESRCH, true, "", -1, -1, true},
   {C_CANSEE_PRISON, "CANSEE_PRISON", "p_cansee", 428, 429,
    "cr_cansee: prison_check(td cred, p cred): caller jailed and p in another prison", K_ERR, BSD_ESRCH, true, ""},
   {C_CANSEE_UIDS, "CANSEE_UIDS", "p_cansee", 428, 429,
@@ -175,7 +180,7 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
   {C_WAIT_SLEEP, "WAIT_SLEEP", "wait1", 0, 0, "nothing to report and no WNOHANG: the caller sleeps",
    K_BLOCKED, 0, true, ""},
   {C_KILL_SIGRANGE, "KILL_SIGRANGE", "kill", 0, 0, "(u_int)signum > _SIG_MAXSIG", K_ERR, BSD_EINVAL, true, ""},
-  {C_KILL_PFIND, "KILL_PFIND", "kill", 0, 0, "(p = pfind(pid)) == NULL", K_ERR, BSD_ESRCH, true, ""},
+  {C_KILL_PFIND, "KILL_PFIND", "kill", 0, 0, "(p = pfind(pid)) == NULL", K_ERR, BSD_ESRCH, true, "", -1, -1, true},
   {C_CANSIGNAL_PRISON, "CANSIGNAL_PRISON", "p_cansignal", 0, 0, "prison_check fails", K_ERR, BSD_ESRCH, true, ""},
   {C_CANSIGNAL_UIDS, "CANSIGNAL_UIDS", "p_cansignal", 0, 0, "cr_seeotheruids fails", K_ERR, BSD_ESRCH, true, ""},
   {C_CANSIGNAL_GIDS, "CANSIGNAL_GIDS", "p_cansignal", 0, 0, "cr_seeothergids fails", K_ERR, BSD_ESRCH, true, ""},
@@ -201,7 +206,8 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
   {C_SETSID_PERM, "SETSID_PERM", "setsid", 0, 0,
    "p->p_pgid == p->p_pid || pgfind(p->p_pid) != NULL: already a group leader, or its pid names a group", K_ERR, BSD_EPERM, true, ""},
   {C_SETPGID_EINVAL, "SETPGID_EINVAL", "setpgid", 0, 0, "uap->pgid < 0", K_ERR, BSD_EINVAL, true, ""},
-  {C_SETPGID_ESRCH, "SETPGID_ESRCH", "setpgid", 0, 0, "(targp = pfind(uap->pid)) == NULL", K_ERR, BSD_ESRCH, true, ""},
+  {C_SETPGID_ESRCH, "SETPGID_ESRCH", "setpgid", 0, 0, "(targp = pfind(uap->pid)) == NULL", K_ERR, BSD_ESRCH, true, "",
+   -1, -1, true},
   {C_SETPGID_INFERIOR_LOOP, "SETPGID_INFERIOR_LOOP", "inferior", 0, 0,
    "for (; p != curproc; p = p->p_pptr) if (p->p_pid == 0) return (0): a p_pptr cycle without the caller never ends",
    K_HANG, 0, true, ""},
@@ -240,11 +246,11 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
 // clang-format on
 
 constexpr Concrete::Bool Concrete::observe(const CheckInfo& c, Bool fires) {
-  if (!std::is_constant_evaluated() && g_removed_checks[c.index]) return false;
+  if (!std::is_constant_evaluated() && check_removed(c.index)) return false;
   return fires;
 }
 
-// Removes checks from the rules while alive (the audit's mutants).
+// Removes checks from the rules while alive (the audit's mutants), process-wide.
 struct RemoveCheck {
   int check;
   explicit RemoveCheck(int c) : check(c) { g_removed_checks[c] = true; }
@@ -298,13 +304,16 @@ constexpr Step<D, S> first_failing(const S& s, const Checks& checks, Pass&& pass
     const auto& c = hana::at_c<I>(checks);
     auto rest = [&]() { return first_failing<D, S, I + 1>(s, checks, pass); };
     if (!c.on || !check_active(kChecks[c.check])) return rest();
-    auto fires = D::observe(kChecks[c.check], c.fires());
+    const auto& info = kChecks[c.check];
+    if (info.null_after && !std::is_constant_evaluated() && check_removed(info.index))
+      // A mutant without a NULL test: where the test would have held, the
+      // code after it dereferences NULL (CheckInfo::null_after).
+      return D::branch(
+          c.fires(), [&]() { return Step<D, S>{Outcome<D>::of_kind(K_FAULT, 0, info.index), s}; }, rest);
+    auto fires = D::observe(info, c.fires());
     return D::branch(
         fires,
-        [&]() {
-          const auto& info = kChecks[c.check];
-          return Step<D, S>{Outcome<D>::of_kind(info.kind, info.err, info.index), s};
-        },
+        [&]() { return Step<D, S>{Outcome<D>::of_kind(info.kind, info.err, info.index), s}; },
         rest);
   }
 }

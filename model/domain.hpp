@@ -37,6 +37,10 @@ struct CheckInfo;  // check.hpp
 // taken out of its list). Consulted by the concrete and symbolic domains'
 // observe() at run time only, never during constant evaluation.
 inline bool g_removed_checks[128] = {};
+// A thread's own set (the audit searches several mutants at once, one per
+// thread); nullptr: the process-wide set above.
+inline thread_local const bool* t_removed_checks = nullptr;
+inline bool check_removed(int index) { return (t_removed_checks ? t_removed_checks : g_removed_checks)[index]; }
 
 // ite over values of any shape: scalars, std::array, and Hana structs (field by field).
 template <class D, class T>

@@ -225,7 +225,10 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
         Proc<D> q = p;
         q.P_TRACED = D::lit(true);
         q.p_oppid = pid_of<D>(s, p.p_pptr);
-        q.g_oparent = p.p_pptr;
+        // Ghost: the parent from before tracing. A process attached while
+        // already traced (only a mutant without ATTACH_TRACED can) keeps the
+        // one it had before the first tracer, so a takeover shows (OPPID_REAL).
+        q.g_oparent = D::ite(p.P_TRACED, p.g_oparent, p.p_pptr);
         q.g_attach_stop_due = D::lit(true);
         // delta attach_clears_sig_stop: a job-control stop is cleared, so SIGSTOP is posted below
         if (delta_on(D_ATTACH_CLEARS_SIG_STOP)) q = deltas::attach_clears_sig_stop::clear_sig_stop<D>(q);

@@ -194,8 +194,8 @@ constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& r
 }
 
 inline bool any_check_removed() {
-  for (bool b : g_removed_checks)
-    if (b) return true;
+  for (int i = 0; i < C_COUNT; ++i)
+    if (check_removed(i)) return true;
   return false;
 }
 

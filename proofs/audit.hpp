@@ -8,6 +8,7 @@
 #include <set>
 
 #include "model/applicable.hpp"
+#include "proofs/goal_search.hpp"
 #include "proofs/verify.hpp"
 
 namespace ptm::proofs {
@@ -21,12 +22,16 @@ struct AuditEntry {
   std::vector<SearchLeg> search;        // how far the witness search went
 };
 
-// The checks the audit covers by default: every check of ptrace's lists that can fire.
+// The checks the audit covers by default: every check of ptrace's lists that
+// can fire and refuses with an errno. (A hang or fault entry, as
+// ATTACH_ANCESTOR_LOOP, is how the model says a loop never ends or the kernel
+// faults there: not a test the code makes, so nothing to remove.)
 inline std::vector<int> ptrace_checks() {
   std::set<int> s;
   for (Req r : kAllRequests)
     for (int c : applicable_checks(Op{OP_PTRACE, r}))
-      if (kChecks[c].reachable && c != C_ACTOR_CANNOT_RUN) s.insert(c);
+      if (kChecks[c].reachable && check_active(kChecks[c]) && kChecks[c].kind == K_ERR && c != C_ACTOR_CANNOT_RUN)
+        s.insert(c);
   return {s.begin(), s.end()};
 }
 
@@ -95,6 +100,111 @@ std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long ma
     if (progress) progress(++done, static_cast<int>(checks.size()));
   }
   return out;
+}
+
+// ---- The audit as a diff of attacker goals ------------------------------------
+//
+// For each check, the seed without it is searched for every attacker goal
+// (model/goals.hpp), and compared with the seed per (goal, operation): a cell
+// the mutant reaches and the seed does not, within the same bounds, is what
+// the check guards; one the mutant reaches at a smaller table than the seed is
+// reported too, with the seed's size. A check that gains an attacker nothing
+// names what decides its steps instead (from the seed's search: the same steps
+// with the check removed), and is audited again together with that check.
+
+struct GoalGain {
+  GoalCell cell;
+  Found witness;
+  bool direct = false;  // its last step is one the seed refuses with the removed check(s)
+  int seed_procs = 0;   // 0: the seed does not reach the cell within the bounds; else its smallest table
+};
+
+struct AttackEntry {
+  std::vector<int> removed;      // one check, or a pair
+  std::vector<GoalGain> gains;   // for a pair: what neither check alone gains
+  std::map<int, long> takeover;  // a single check: what decides its steps without it -> steps
+  long states = 0;               // the mutant's own states, outside the seed's space
+  bool budget_hit = false;
+};
+
+struct AttackAudit {
+  GoalLimits limits;
+  GoalSearch seed;  // its seed map and legs
+  std::vector<AttackEntry> singles, pairs;
+};
+
+// What the mutant reaches that the seed does not reach the same way: a cell
+// the seed does not reach, or reaches only at a larger table; or a cell reached
+// directly (by a step the seed refuses with a removed check).
+inline std::vector<GoalGain> goal_gains(const GoalSearch& seed, const MutantSearch& m) {
+  std::vector<GoalGain> out;
+  for (const auto& [cell, hit] : m.reached) {
+    auto it = seed.seed.find(cell);
+    const int sp = it == seed.seed.end() ? 0 : it->second.witness.procs;
+    if (sp == 0 || hit.direct || sp > hit.witness.procs) out.push_back({cell, hit.witness, hit.direct, sp});
+  }
+  return out;
+}
+
+// The check that decides most of `c`'s steps once `c` is removed (-1: none, or success).
+inline int takeover_check(const std::map<int, long>& by) {
+  int best = -1;
+  long n = 0;
+  for (const auto& [k, count] : by)
+    if (k >= 0 && count > n) best = k, n = count;
+  return best;
+}
+
+inline AttackEntry attack_entry(const GoalSearch& seed, const MutantSearch& m) {
+  AttackEntry e;
+  e.removed = m.removed;
+  e.gains = goal_gains(seed, m);
+  e.states = m.states;
+  e.budget_hit = m.budget_hit;
+  return e;
+}
+
+inline AttackAudit attack_audit(const std::vector<int>& checks, const GoalLimits& lim, int threads) {
+  AttackAudit a;
+  a.limits = lim;
+  std::vector<std::vector<int>> singles;
+  for (int c : checks) singles.push_back({c});
+  a.seed = search_goals(singles, lim, threads);
+  std::set<int> gaining;
+  for (const auto& m : a.seed.mutants) {
+    AttackEntry e = attack_entry(a.seed, m);
+    if (auto it = a.seed.takeover.find(m.removed[0]); it != a.seed.takeover.end()) e.takeover = it->second;
+    if (!e.gains.empty()) gaining.insert(m.removed[0]);
+    a.singles.push_back(std::move(e));
+  }
+  // Pairs: a check with the check that takes over from it (decides most of
+  // its steps without it), when that one gains nothing alone (or is not
+  // audited: it never decides a step of the seed, as p_candebug's repeats of
+  // p_cansee's tests).
+  std::vector<std::vector<int>> pairs;
+  for (const auto& e : a.singles) {
+    const int c = e.removed[0];
+    const int y = takeover_check(e.takeover);
+    if (y < 0 || y == c || gaining.count(y) || kChecks[y].kind != K_ERR) continue;
+    std::vector<int> p{std::min(c, y), std::max(c, y)};
+    if (std::find(pairs.begin(), pairs.end(), p) == pairs.end()) pairs.push_back(p);
+  }
+  if (pairs.empty()) return a;
+  const GoalSearch ps = search_goals(pairs, lim, threads);
+  for (const auto& m : ps.mutants) {
+    AttackEntry e = attack_entry(a.seed, m);
+    std::vector<GoalGain> own;  // not gained by one of the two alone
+    for (auto& g : e.gains) {
+      bool alone = false;
+      for (const auto& s : a.singles)
+        if (std::find(m.removed.begin(), m.removed.end(), s.removed[0]) != m.removed.end())
+          for (const auto& h : s.gains) alone = alone || h.cell == g.cell;
+      if (!alone) own.push_back(std::move(g));
+    }
+    e.gains = std::move(own);
+    a.pairs.push_back(std::move(e));
+  }
+  return a;
 }
 
 }  // namespace ptm::proofs

@@ -116,7 +116,7 @@ struct Symbolic {
 };
 
 inline Symbolic::Bool Symbolic::observe(const CheckInfo& c, const Bool& fires) {
-  return g_removed_checks[c.index] ? Bool(false) : fires;
+  return check_removed(c.index) ? Bool(false) : fires;
 }
 
 }  // namespace ptm
