@@ -137,6 +137,13 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
                                  l.states, l.stopped));
     fmt::print("\nHow far the seed's search went (a mutant's goes on from it, as far again):\n  {}\n",
                fmt::join(legs, "\n  "));
+    std::vector<std::string> cut;
+    for (const auto& l : att.seed.legs)
+      if (l.stopped == "state budget") cut.push_back(fmt::format("N = {} ({} alphabet)", l.procs, l.alphabet));
+    if (!cut.empty())
+      fmt::print("  The seed's search stopped at its state budget at {}: there, a new way a mutant finds below may be "
+                 "one the seed has beyond its budget (a step the check refuses is credited either way).\n",
+                 fmt::join(cut, ", "));
     fmt::print("\nThe seed itself reaches (findings of the seed, no check's to guard):\n");
   }
   {

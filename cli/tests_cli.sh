@@ -89,6 +89,30 @@ if grep -qE -- "$want" <<<"$goal_out"; then echo "ok: audit shows /$want/"; else
 awk '/^# Witness: without ATTACH_TRACED, GOAL_TAKE_TRACEE/ {on = 1} on && /^( |$)/ {exit} on' <<<"$goal_out" > "${TEST_TMPDIR:-/tmp}/take.$$.scn"
 expect 0 "1 passed, 0 failed" -- run --without ATTACH_TRACED "${TEST_TMPDIR:-/tmp}/take.$$.scn"
 expect 1 "expected .0., got .EBUSY." -- run "${TEST_TMPDIR:-/tmp}/take.$$.scn"
+# every witness an audit prints replays as its Replay line says: SIGNAL_RANGE
+# (a new way to GOAL_FAULT: PT_CONTINUE), ATTACH_ANCESTOR (a path of several
+# to GOAL_HANG), PFIND (a fault), the seed's own findings
+wdir=${TEST_TMPDIR:-/tmp}/witnesses.$$
+mkdir -p "$wdir"
+if [[ -n "${PTMODEL_SANITIZED:-}" ]]; then wbound=(--max-states 3000 --mutant-states 1000); else wbound=(--max-states 30000 --mutant-states 10000); fi
+wout=$("$ptmodel" audit --check SIGNAL_RANGE --check ATTACH_ANCESTOR --check PFIND --procs 4 --depth 5 --complete-procs 2 "${wbound[@]}" 2>&1)
+awk -v dir="$wdir" '/^# Witness:/ {n++; f = dir "/w" n ".scn"} /^( |$)/ {f = ""} f {print > f}' <<<"$wout"
+nw=0
+for f in "$wdir"/w*.scn; do
+  [[ -e "$f" ]] || continue
+  nw=$((nw + 1))
+  flags=$(sed -n 's/^# Replay: ptmodel run\(.*\) FILE$/\1/p' "$f")
+  # shellcheck disable=SC2086
+  if "$ptmodel" run $flags "$f" > "$wdir/out" 2>&1; then echo "ok: witness $(head -1 "$f" | cut -c3-80) replays"; else
+    echo "FAIL: $f does not replay with 'run$flags': $(tail -3 "$wdir/out")"; fails=$((fails + 1)); fi
+done
+wwants=("Witness: without PFIND, GOAL_FAULT")
+[[ -n "${PTMODEL_SANITIZED:-}" ]] ||
+  wwants+=("without it: GOAL_FAULT, by .*PT_CONTINUE \(N = 3, 5 steps; by a step it refuses\)" "without it, also \(a path of several\): GOAL_HANG, by PT_ATTACH")
+for want in "${wwants[@]}"; do
+  if grep -qE -- "$want" <<<"$wout"; then echo "ok: audit shows /$want/"; else echo "FAIL: audit lacks /$want/"; fails=$((fails + 1)); fi
+done
+if [[ $nw -ge 5 ]]; then echo "ok: $nw witnesses replayed"; else echo "FAIL: only $nw witnesses printed"; fails=$((fails + 1)); fi
 # an audit witness replays on the mutant, and the seed refuses its last step
 expect 0 "1 passed, 0 failed" -- run --without NOT_YOURS "$data/audit_not_yours_witness.scn"
 expect 1 "expected .0., got .EBUSY." -- run "$data/audit_not_yours_witness.scn"

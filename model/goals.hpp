@@ -54,6 +54,11 @@ constexpr Bool<D> may_debug(const State<D, N>& s, const Ucred<D>& a, const Proc<
   const Bool<D> own = c.cr_uid == a.cr_uid && c.cr_ruid == a.cr_uid && c.cr_svuid == a.cr_uid && gids && !t.P_SUGID;
   return !hidden<D>(s, a, c) && (root<D>(s, a) || (s.unprivileged_proc_debug != D::num(0) && own));
 }
+// And init at securelevel > 0, which nobody may debug (root included).
+template <class D, int N>
+constexpr Bool<D> may_debug_slot(const State<D, N>& s, const Ucred<D>& a, Int<D> slot, const Proc<D>& t) {
+  return may_debug<D>(s, a, t) && !(slot == D::num(SLOT_INIT) && s.securelevel > D::num(0));
+}
 
 // A process tree without a cycle: from every live process, following p_pptr
 // reaches proc0 (TREE_ACYCLIC's test).
@@ -73,7 +78,8 @@ struct GOAL_CONTROL {
       "a process gains control of another it may not debug by the era's credential rules: a successful ptrace "
       "request (attach; read or write its memory or registers; resume it, with a signal or not; kill or detach it) "
       "on a process hidden from it, or, for a non-root caller, one that does not run wholly as the caller's uid "
-      "and groups, has changed credentials (P_SUGID), or while unprivileged_proc_debug is 0";
+      "and groups, has changed credentials (P_SUGID), or while unprivileged_proc_debug is 0; or init while "
+      "securelevel > 0";
   static constexpr std::string_view why =
       "ptrace is the gate between users: who controls a process reads its secrets and runs code as its owner "
       "(as root, for a set-uid program)";
@@ -83,7 +89,7 @@ struct GOAL_CONTROL {
     const Int<D> t = pfind<D>(c.pre, c.args.pt.pid);
     const Ucred<D>& a = proc_at<D>(c.pre, c.args.actor).p_ucred;
     const Bool<D> may = field_or<D>(
-        c.pre, t, [&](const Proc<D>& p) { return t == c.args.actor || goal_rules::may_debug<D>(c.pre, a, p); },
+        c.pre, t, [&](const Proc<D>& p) { return t == c.args.actor || goal_rules::may_debug_slot<D>(c.pre, a, t, p); },
         D::lit(true));
     return succeeded<D>(c) && !may;
   }
@@ -112,22 +118,28 @@ struct GOAL_TAKE_TRACEE {
 struct GOAL_WRONG_PARENT {
   static constexpr std::string_view id = "GOAL_WRONG_PARENT";
   static constexpr std::string_view statement =
-      "an untraced process is given to a parent that is neither the parent it had before it was traced nor init "
-      "(p_pptr changes, other than to a tracer)";
+      "a live process (not exiting) is left untraced with a parent that is neither the parent it had before it "
+      "was traced nor init: when it stops being traced, or when its parent changes while it is untraced";
   static constexpr std::string_view why =
       "the parent collects the exit status, gets SIGCHLD and may wait for and signal the process: a process "
       "handed to an unrelated process is under that process's control";
   template <class D, int N>
   static constexpr Bool<D> reached(const StepCtx<D, N>& c) {
+    // Live processes only, not exiting: exit1 clears P_TRACED first and the
+    // link to the parent from before tracing ends with the exit, so who may
+    // reap an exiting process or a zombie is not stated here.
     Bool<D> any = D::lit(false);
     for (int i = 0; i < N; ++i) {
       const Proc<D>& a = c.pre.procs[i];
       const Proc<D>& b = c.post.procs[i];
-      const Bool<D> moved = a.p_state != D::num(PRS_FREE) && b.p_state != D::num(PRS_FREE) && b.p_pptr != a.p_pptr;
-      // A tracer is a parent by tracing (a new one is GOAL_TAKE_TRACEE's); an
-      // untraced process may go back to its parent from before tracing, or to init.
-      const Bool<D> allowed = b.P_TRACED || b.p_pptr == D::num(SLOT_INIT) || (a.P_TRACED && b.p_pptr == a.g_oparent);
-      any = any || (moved && !allowed);
+      const Bool<D> live =
+          a.p_state == D::num(PRS_NORMAL) && b.p_state == D::num(PRS_NORMAL) && !b.P_WEXIT && !b.P_TRACED;
+      const Bool<D> to_init = b.p_pptr == D::num(SLOT_INIT);
+      // Untraced by this step: back to its parent from before tracing, or init.
+      const Bool<D> untraced = a.P_TRACED && !to_init && b.p_pptr != a.g_oparent;
+      // Untraced before and after: a new parent may only be init (its parent exited).
+      const Bool<D> moved = !a.P_TRACED && b.p_pptr != a.p_pptr && !to_init;
+      any = any || (live && (untraced || moved));
     }
     return any;
   }
@@ -198,8 +210,14 @@ struct GOAL_DETECT_HIDDEN {
       else
         return step<D, N>(c.pre, c.op, absent);
     }();
+    // A pid no process has that hangs or panics the kernel gives no answer to
+    // compare with (that is GOAL_HANG's or GOAL_FAULT's). This also keeps the
+    // audit's difference search sound for this goal: the probe is decided by
+    // ptrace()'s copyin (which decides the request itself the same way) or by
+    // pfind(), whose removal makes it a fault.
+    const Bool<D> answers = other.out.kind != D::num(K_HANG) && other.out.kind != D::num(K_FAULT);
     const Bool<D> like_absent = c.out.kind == other.out.kind && c.out.error == other.out.error;
-    return hid && !like_absent;
+    return hid && answers && !like_absent;
   }
 };
 

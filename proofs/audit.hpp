@@ -190,16 +190,26 @@ inline AttackAudit attack_audit(const std::vector<int>& checks, const GoalLimits
     if (std::find(pairs.begin(), pairs.end(), p) == pairs.end()) pairs.push_back(p);
   }
   if (pairs.empty()) return a;
-  const GoalSearch ps = search_goals(pairs, lim, threads);
+  // A partner that is not audited is searched alone too, so that the pair is
+  // credited only with what neither check gains alone.
+  std::map<int, std::vector<GoalGain>> alone;  // check -> its gains alone
+  for (const auto& e : a.singles) alone[e.removed[0]] = e.gains;
+  std::vector<std::vector<int>> jobs = pairs;
+  for (const auto& p : pairs)
+    for (int c : p)
+      if (!alone.count(c) && std::find(jobs.begin(), jobs.end(), std::vector<int>{c}) == jobs.end()) jobs.push_back({c});
+  const GoalSearch ps = search_goals(jobs, lim, threads);
+  for (const auto& m : ps.mutants)
+    if (m.removed.size() == 1) alone[m.removed[0]] = goal_gains(a.seed, m);
   for (const auto& m : ps.mutants) {
+    if (m.removed.size() != 2) continue;
     AttackEntry e = attack_entry(a.seed, m);
     std::vector<GoalGain> own;  // not gained by one of the two alone
     for (auto& g : e.gains) {
-      bool alone = false;
-      for (const auto& s : a.singles)
-        if (std::find(m.removed.begin(), m.removed.end(), s.removed[0]) != m.removed.end())
-          for (const auto& h : s.gains) alone = alone || h.cell == g.cell;
-      if (!alone) own.push_back(std::move(g));
+      bool by_one = false;
+      for (int c : m.removed)
+        for (const auto& h : alone[c]) by_one = by_one || h.cell == g.cell;
+      if (!by_one) own.push_back(std::move(g));
     }
     e.gains = std::move(own);
     a.pairs.push_back(std::move(e));

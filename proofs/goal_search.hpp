@@ -68,6 +68,11 @@ GoalSearch search_goals(const std::vector<std::vector<int>>& mutants, const Goal
 
 namespace goal_detail {
 
+// An operation without its arguments (as operation_name() names it), as a number.
+inline int op_code(const Op& op) {
+  return static_cast<int>(op.kind) * 10000 + static_cast<int>(op.req) * 10 + static_cast<int>(op.knob);
+}
+
 inline void keep(std::map<GoalCell, GoalHit>& m, const GoalCell& c, GoalHit h) {
   auto it = m.find(c);
   if (it == m.end())
@@ -157,19 +162,36 @@ GoalSearch goal_leg(explore::Alphabet alpha, const GoalLimits& lim, const std::v
     for (const auto& node : frontier) {
       const int n = node.first;
       const S& s = node.second;
-      for (const auto& entry : explore::alphabet<N>(s, alpha)) {
+      const auto entries = explore::alphabet<N>(s, alpha);
+      // The seed's steps first: the goals it reaches from here by each
+      // operation, whatever the arguments.
+      std::vector<StepOf<Concrete, N>> steps;
+      steps.reserve(entries.size());
+      std::map<int, unsigned> by_op;
+      for (const auto& entry : entries) {
         const Op& op = entry.first;
         const Args<Concrete>& a = entry.second;
-        const auto st = step_or_fault<N>(s, op, a);
+        steps.push_back(step_or_fault<N>(s, op, a));
         auto here = [&] {
           Trace t = trace_to(n);
           t.emplace_back(op, a);
           return t;
         };
-        const unsigned seed_bits = goals(&out.seed, StepCtx<Concrete, N>{s, op, a, st.out, st.next}, here, never);
-        // Direct: the seed refused this step with the removed check and did not reach the goal.
-        auto direct = [&](int k) { return !((seed_bits >> k) & 1u); };
-        const int c = static_cast<int>(st.out.check);
+        by_op[goal_detail::op_code(op)] |= goals(&out.seed, StepCtx<Concrete, N>{s, op, a, steps.back().out, steps.back().next}, here, never);
+      }
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        const Op& op = entries[i].first;
+        const Args<Concrete>& a = entries[i].second;
+        const auto& st = steps[i];
+        auto here = [&] {
+          Trace t = trace_to(n);
+          t.emplace_back(op, a);
+          return t;
+        };
+        // Direct: the seed refused this step with the removed check, and from
+        // here reaches the goal by no step of this operation.
+        const unsigned seed_bits = by_op[goal_detail::op_code(op)];
+        auto direct = [&](int k) { return !((seed_bits >> k) & 1u); };        const int c = static_cast<int>(st.out.check);
         if (c >= 0 && st.out.kind != K_OK)
           for (int m : watch[c]) {
             goal_detail::ThreadRemoved rules(sets[m].data());
@@ -221,25 +243,36 @@ GoalSearch goal_leg(explore::Alphabet alpha, const GoalLimits& lim, const std::v
     MutantSearch& ms = out.mutants[m];
     goal_detail::ThreadRemoved rules(sets[m].data());
     std::unordered_set<std::uint64_t> mseen;
-    std::map<int, std::vector<std::pair<int, S>>> levels;  // depth -> frontier
-    for (const auto& [nd, d] : pending[m]) {
-      S s = initial_state<Concrete, N>();
-      for (const auto& [op, a] : trace_to(nd)) s = step_or_fault<N>(s, op, a).next;
-      const auto k = key(s);
-      if (covered(k, d) || !mseen.insert(k).second) continue;
-      levels[d].emplace_back(nd, std::move(s));
-    }
+    // The successors found in the seed's pass join the search at their own
+    // depth, level by level, so that one found sooner by the search is not
+    // held back by its deeper copy.
+    std::map<int, std::vector<int>> joining;  // depth -> nodes
+    for (const auto& [nd, d] : pending[m]) joining[d].push_back(nd);
     pending[m].clear();
     pending_keys[m].clear();
-    for (int d = levels.empty() ? lim.depth : levels.begin()->first; d < lim.depth; ++d) {
-      auto it = levels.find(d);
-      if (it == levels.end()) continue;
-      auto front = std::move(it->second);
-      levels.erase(it);
+    std::map<int, std::vector<std::pair<int, S>>> levels;  // depth -> frontier
+    const int first = joining.empty() ? lim.depth : joining.begin()->first;
+    for (int d = first; d < lim.depth && (!joining.empty() || !levels.empty()); ++d) {
+      std::vector<std::pair<int, S>> front;
+      if (auto it = levels.find(d); it != levels.end()) {
+        front = std::move(it->second);
+        levels.erase(it);
+      }
+      if (auto it = joining.find(d); it != joining.end()) {
+        for (int nd : it->second) {
+          S s = initial_state<Concrete, N>();
+          for (const auto& [op, a] : trace_to(nd)) s = step_or_fault<N>(s, op, a).next;
+          const auto k = key(s);
+          if (covered(k, d) || !mseen.insert(k).second) continue;
+          front.emplace_back(nd, std::move(s));
+        }
+        joining.erase(it);
+      }
       for (const auto& node : front) {
         const int n = node.first;
         const S& s = node.second;
-        for (const auto& entry : explore::alphabet<N>(s, alpha)) {
+        const auto entries = explore::alphabet<N>(s, alpha);
+        for (const auto& entry : entries) {
           const Op& op = entry.first;
           const Args<Concrete>& a = entry.second;
           const auto st = step_or_fault<N>(s, op, a);
@@ -248,7 +281,8 @@ GoalSearch goal_leg(explore::Alphabet alpha, const GoalLimits& lim, const std::v
             t.emplace_back(op, a);
             return t;
           };
-          // Direct: the seed refuses this step with a removed check, and does not reach the goal by it.
+          // Direct: the seed refuses this step with a removed check, and from
+          // here reaches the goal by no step of this operation.
           int refused = -1;  // -1: not yet known
           unsigned seed_bits = 0;
           auto direct = [&](int g) {
@@ -256,18 +290,24 @@ GoalSearch goal_leg(explore::Alphabet alpha, const GoalLimits& lim, const std::v
               goal_detail::ThreadRemoved seed_again(kBase);
               const auto o = step_or_fault<N>(s, op, a);
               refused = o.out.kind != K_OK && o.out.check >= 0 && sets[m][o.out.check] && !g_removed_checks[o.out.check];
-              seed_bits = goals(nullptr, StepCtx<Concrete, N>{s, op, a, o.out, o.next}, here, never);
+              if (refused)
+                for (const auto& e : entries)
+                  if (goal_detail::op_code(e.first) == goal_detail::op_code(op)) {
+                    const auto so = step_or_fault<N>(s, e.first, e.second);
+                    seed_bits |= goals(nullptr, StepCtx<Concrete, N>{s, e.first, e.second, so.out, so.next}, here, never);
+                  }
             }
             return refused == 1 && !((seed_bits >> g) & 1u);
           };
           goals(&ms.reached, StepCtx<Concrete, N>{s, op, a, st.out, st.next}, here, direct);
-          if (st.out.kind != K_OK) continue;
+          if (st.out.kind != K_OK || d + 1 >= lim.depth) continue;
           const auto k = key(st.next);
-          if (covered(k, d + 1) || !mseen.insert(k).second) continue;
-          if (static_cast<long>(mseen.size()) > lim.mutant_states) {
+          if (covered(k, d + 1) || mseen.count(k)) continue;
+          if (static_cast<long>(mseen.size()) >= lim.mutant_states) {
             ms.budget_hit = true;
             continue;
           }
+          mseen.insert(k);
           nodes.push_back({n, op, a});
           levels[d + 1].emplace_back(static_cast<int>(nodes.size()) - 1, st.next);
         }
