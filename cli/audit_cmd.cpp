@@ -51,7 +51,8 @@ std::string gain_scenario(const std::vector<int>& removed, const proofs::GoalGai
   for (int c : removed) rm.push_back(std::make_unique<RemoveCheck>(c));
   std::string without;
   for (int c : removed) without += fmt::format(" --without {}", kChecks[c].id);
-  const std::string who = removed.empty() ? std::string("the seed reaches") : "without " + joined(removed, " and ") + ",";
+  const std::string who = removed.empty() ? (sem == "seed" ? std::string("the seed reaches") : "semantics " + sem + " reaches")
+                                           : "without " + joined(removed, " and ") + ",";
   return scn::write_scenario(
       g.witness.trace,
       {.header = fmt::format("Witness: {} {} by {} (its last step).\n{}: {}\nReplay: ptmodel run{}{} FILE", who,
@@ -109,6 +110,8 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
   if (checks.empty()) checks = proofs::ptrace_checks();
   const bool tty = isatty(STDERR_FILENO);
   nlohmann::json j;
+  // What the mutants are compared with: the seed, or the semantics audited.
+  const std::string base = gopt.semantics == "seed" ? std::string("seed") : "semantics " + gopt.semantics;
 
   // The attacker goals: the seed, each check removed, and the pairs.
   proofs::GoalLimits lim{.search_procs = procs, .complete_procs = std::min(procs, gopt.complete_procs), .depth = depth,
@@ -135,7 +138,7 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
     for (const auto& l : att.seed.legs)
       legs.push_back(fmt::format("{} alphabet N = {}: depth {}, {} states ({})", l.alphabet, l.procs, l.depth_done,
                                  l.states, l.stopped));
-    fmt::print("\nHow far the seed's search went (a mutant's goes on from it, as far again):\n  {}\n",
+    fmt::print("\nHow far the search of the {} went (a mutant's goes on from it, as far again):\n  {}\n", base,
                fmt::join(legs, "\n  "));
     std::vector<std::string> cut;
     for (const auto& l : att.seed.legs)
@@ -144,7 +147,7 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
       fmt::print("  The seed's search stopped at its state budget at {}: there, a new way a mutant finds below may be "
                  "one the seed has beyond its budget (a step the check refuses is credited either way).\n",
                  fmt::join(cut, ", "));
-    fmt::print("\nThe seed itself reaches (findings of the seed, no check's to guard):\n");
+    fmt::print("\nThe {} itself reaches (its findings, no check's to guard):\n", base);
   }
   {
     // The seed's own: an entry with nothing removed and every cell a gain.
@@ -153,7 +156,7 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
     std::set<std::string> reached;
     for (const auto& g : seed.gains) reached.insert(g.cell.first);
     nlohmann::json js;
-    print_gains(seed, gopt.semantics, "the seed reaches", "", !json, js);
+    print_gains(seed, gopt.semantics, "the " + base + " reaches", "", !json, js);
     j["seed_reaches"] = js["gains"];
     std::vector<std::string> none;
     hana::for_each(kGoals, [&](auto t) {
@@ -289,13 +292,13 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
       }
       RemoveCheck removed(e.check);  // the witness is a run of the mutant
       std::string sc = scn::write_scenario(
-          it->second.trace, {.header = fmt::format("Witness: without {} ({}), {} fails.\nReplay: ptmodel run --without {} FILE",
-                                             c.id, where, p, c.id),
+          it->second.trace, {.header = fmt::format("Witness: without {} ({}), {} fails.\nReplay: ptmodel run{} --without {} FILE",
+                                             c.id, where, p, scn::semantics_flag(gopt.semantics), c.id),
                        .procs = it->second.procs});
       je["witnesses"][p] = sc;
       if (!json)
-        fmt::print("  witness for {} ({} steps, N = {}; `ptmodel run --without {} FILE` replays it):\n{}", p,
-                   it->second.trace.size(), it->second.procs, c.id, sc);
+        fmt::print("  witness for {} ({} steps, N = {}; `ptmodel run{} --without {} FILE` replays it):\n{}", p,
+                   it->second.trace.size(), it->second.procs, scn::semantics_flag(gopt.semantics), c.id, sc);
     }
     if (!json) fmt::print("\n");
     j["checks"].push_back(je);

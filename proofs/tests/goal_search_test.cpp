@@ -116,7 +116,9 @@ TEST(GoalSearch, DifferencesFindWhatAWholeSearchFinds) {
     std::set<GoalCell> by_whole;
     for (const auto& [cell, h] : whole.seed) by_whole.insert(cell);
     EXPECT_EQ(by_difference, by_whole) << kChecks[c].id;
-    if (c != C_PTRACE_COPYIN) EXPECT_FALSE(diff.mutants[0].reached.empty()) << kChecks[c].id << ": nothing to compare";
+    if (c != C_PTRACE_COPYIN) {
+      EXPECT_FALSE(diff.mutants[0].reached.empty()) << kChecks[c].id << ": nothing to compare";
+    }
   }
 }
 
