@@ -254,7 +254,7 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
   int guarding = 0, open = 0;
   for (const auto& e : entries) {
     const CheckInfo& c = kChecks[e.check];
-    const std::string where = c.seed_first ? fmt::format("seed {}-{}", c.seed_first, c.seed_last) : std::string(c.where);
+    const std::string where = where_of(c);
     nlohmann::json je = {{"check", c.id}, {"where", where}, {"comment", c.comment}, {"operations", e.ops},
                          {"breaks", e.breaks}, {"unknown", e.unknown}};
     if (!json) {

@@ -67,6 +67,16 @@ constexpr Bool<D> tree_ok(const State<D, N>& s) {
   return TREE_ACYCLIC::holds<D, N>(s);
 }
 
+// For a ptrace request on another process (not PT_TRACE_ME): pred(target
+// slot, target, caller's credential), or `absent` when the pid names no process.
+template <class D, int N, class F>
+constexpr Bool<D> on_target(const StepCtx<D, N>& c, F pred, Bool<D> absent) {
+  if (c.op.kind != OP_PTRACE || c.op.req == PT_TRACE_ME) return D::lit(false);
+  const Int<D> t = pfind<D>(c.pre, c.args.pt.pid);
+  const Ucred<D>& a = proc_at<D>(c.pre, c.args.actor).p_ucred;
+  return field_or<D>(c.pre, t, [&](const Proc<D>& p) { return pred(t, p, a); }, absent);
+}
+
 }  // namespace goal_rules
 
 // ---- The goals ----------------------------------------------------------------
@@ -85,13 +95,13 @@ struct GOAL_CONTROL {
       "(as root, for a set-uid program)";
   template <class D, int N>
   static constexpr Bool<D> reached(const StepCtx<D, N>& c) {
-    if (c.op.kind != OP_PTRACE || c.op.req == PT_TRACE_ME) return D::lit(false);
-    const Int<D> t = pfind<D>(c.pre, c.args.pt.pid);
-    const Ucred<D>& a = proc_at<D>(c.pre, c.args.actor).p_ucred;
-    const Bool<D> may = field_or<D>(
-        c.pre, t, [&](const Proc<D>& p) { return t == c.args.actor || goal_rules::may_debug_slot<D>(c.pre, a, t, p); },
-        D::lit(true));
-    return succeeded<D>(c) && !may;
+    const Bool<D> may_not = goal_rules::on_target<D>(
+        c,
+        [&](Int<D> t, const Proc<D>& p, const Ucred<D>& a) {
+          return t != c.args.actor && !goal_rules::may_debug_slot<D>(c.pre, a, t, p);
+        },
+        D::lit(false));
+    return succeeded<D>(c) && may_not;
   }
 };
 
@@ -193,11 +203,11 @@ struct GOAL_DETECT_HIDDEN {
       "existence lets a caller list them";
   template <class D, int N>
   static constexpr Bool<D> reached(const StepCtx<D, N>& c) {
-    if (c.op.kind != OP_PTRACE || c.op.req == PT_TRACE_ME) return D::lit(false);
-    const Int<D> t = pfind<D>(c.pre, c.args.pt.pid);
-    const Ucred<D>& a = proc_at<D>(c.pre, c.args.actor).p_ucred;
-    const Bool<D> hid = field_or<D>(
-        c.pre, t, [&](const Proc<D>& p) { return t != c.args.actor && goal_rules::hidden<D>(c.pre, a, p.p_ucred); },
+    const Bool<D> hid = goal_rules::on_target<D>(
+        c,
+        [&](Int<D> t, const Proc<D>& p, const Ucred<D>& a) {
+          return t != c.args.actor && goal_rules::hidden<D>(c.pre, a, p.p_ucred);
+        },
         D::lit(false));
     if constexpr (!D::is_symbolic)
       if (!hid) return false;  // the common case, without the second step below
