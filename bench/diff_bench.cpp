@@ -10,7 +10,7 @@
 #include <cstdlib>
 
 #include "diff/diff.hpp"
-#include "model/deltas/all.hpp"
+#include "model/semantics_names.hpp"
 
 using namespace ptm;
 

@@ -27,6 +27,7 @@
 #include "cli/picture.hpp"
 #include "cli/run.hpp"
 #include "cli/verify_cmd.hpp"
+#include "model/semantics_names.hpp"
 #include "model/properties.hpp"
 #include "props/hunt.hpp"
 
@@ -145,6 +146,8 @@ int cmd_explain(const std::string& spec, bool json) {
       nlohmann::json jc = {{"check", std::string(info.id)}, {"fired", c.fired}, {"where", std::string(info.where)},
                            {"comment", std::string(info.comment)}, {"facts", c.facts}};
       if (info.seed_first) jc["seed_lines"] = {info.seed_first, info.seed_last};
+      if (c.removed) jc["removed"] = true;
+      if (const std::string n = scn::edit_note(c.check); !n.empty()) jc["edit"] = n.substr(2, n.size() - 3);
       js["checks"].push_back(jc);
     }
     j.push_back(js);
@@ -217,10 +220,31 @@ int cmd_semantics(bool json) {
                    {"file", fmt::format("model/deltas/{}.hpp", d.name)},
                    {"adds_checks", checks_of(d.id, true)},
                    {"removes_checks", checks_of(d.id, false)}});
-    std::cout << ptm::json_text(nlohmann::json{{"semantics", {"seed", "modern", "seed+DELTA[+DELTA...]"}}, {"deltas", j}}) << "\n";
+    nlohmann::json lists = nlohmann::json::array();
+    for (const auto& l : check_lists()) {
+      nlohmann::json ids = nlohmann::json::array();
+      for (int c : l) ids.push_back(kChecks[c].id);
+      lists.push_back(ids);
+    }
+    std::cout << ptm::json_text(nlohmann::json{
+                     {"semantics", {"seed", "modern", "seed+DELTA[+DELTA...]", "modern-DELTA"}},
+                     {"edits", {"-CHECK", "+CHECK=ERRNO", "+CHECK<CHECK", "+CHECK>CHECK"}},
+                     {"deltas", j},
+                     {"check_lists", lists}})
+              << "\n";
     return 0;
   }
-  fmt::print("Semantics: `seed` (sys_process.c as of 2003), `seed+DELTA[+DELTA...]`, or `modern` (every delta).\n\n");
+  fmt::print("Semantics: `seed` (sys_process.c as of 2003), `seed+DELTA[+DELTA...]`, or `modern` (every delta;\n"
+             "`modern-DELTA` leaves one out).\n\n");
+  fmt::print("Run-time edits of the rules (no rebuild; they compose with deltas, and apply in the order written):\n"
+             "  seed-CHECK           CHECK taken out of its list          e.g. seed-ATTACH_TRACED\n"
+             "  seed+CHECK=ERRNO     CHECK gives another errno            e.g. seed+ATTACH_TRACED=EPERM\n"
+             "  'seed+CHECK<OTHER'   CHECK moved to just before OTHER     e.g. 'seed+ATTACH_TRACED<ATTACH_SELF'\n"
+             "  'seed+CHECK>OTHER'   CHECK moved to just after OTHER      (quote < and > in a shell)\n"
+             "The model follows them everywhere (run, explain, verify, diff, explore, oracle, audit, hunt), the\n"
+             "symbolic proofs included; the reference implementation does not, so lockstep is off under them.\n"
+             "A move stays inside one check list (`ptmodel semantics --json` lists them) and cannot pass a lookup\n"
+             "whose result the checks after it read (PFIND).\n\n");
   for (const auto& d : kDeltas) {
     fmt::print("{}  (model/deltas/{}.hpp)\n  {}\n  FreeBSD: {}\n", d.name, d.name, d.summary, d.history);
     auto add = checks_of(d.id, true), rem = checks_of(d.id, false);
@@ -418,6 +442,7 @@ int ptmodel_main(int argc, char** argv) {
   try {
     if (*run) {
       scn::select_semantics(rsem);
+      if (has_edits(g_semantics)) opt.model_only = true;  // the impl does not follow run-time edits
       std::vector<std::unique_ptr<RemoveCheck>> removed;
       for (const auto& n : without) {
         int found = -1;

@@ -12,6 +12,7 @@
 
 #include "cli/json.hpp"
 #include "cli/scenario.hpp"
+#include "model/semantics_names.hpp"
 #include "cli/scenario_writer.hpp"
 
 namespace ptm::cli {

@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "cli/run.hpp"
 #include "model/recording.hpp"
 
 namespace ptm::scn {
@@ -130,7 +131,7 @@ Explained explain(const StepRecord& rec) {
   });
   Explained e;
   e.out = st;
-  for (const auto& entry : log) e.checks.push_back({entry.check, entry.fired, facts(entry.check, x)});
+  for (const auto& entry : log) e.checks.push_back({entry.check, entry.fired, facts(entry.check, x), entry.removed});
   return e;
 }
 
@@ -142,8 +143,8 @@ void explain_step(const StepRecord& rec, std::ostream& out) {
   for (const auto& c : e.checks) {
     const CheckInfo& info = kChecks[c.check];
     std::string where = info.seed_first ? fmt::format("seed {}-{}", info.seed_first, info.seed_last) : std::string(info.where);
-    out << fmt::format("  {:<3} {:<22} {:<15} {}{}\n", c.fired ? "YES" : "no", info.id, where, info.comment,
-                       c.facts.empty() ? "" : fmt::format("\n      {}", c.facts));
+    out << fmt::format("  {:<3} {:<22} {:<15} {}{}{}\n", c.removed ? "out" : c.fired ? "YES" : "no", info.id, where,
+                       info.comment, edit_note(c.check), c.facts.empty() ? "" : fmt::format("\n      {}", c.facts));
   }
   const auto& o = e.out;
   if (o.check != NO_CHECK) {

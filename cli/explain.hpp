@@ -15,6 +15,7 @@ struct Explained {
     int check;
     bool fired;
     std::string facts;  // the state it read, in words (may be empty)
+    bool removed = false;  // taken out by a run-time edit: the rules went on past it
   };
   std::vector<Check> checks;  // in evaluation order
   Outcome<Concrete> out{};

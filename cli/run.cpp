@@ -1,6 +1,7 @@
 #include "cli/run.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <ostream>
@@ -45,7 +46,7 @@ class Run {
     if (!opt_.quiet || r.failures)
       out_ << fmt::format("{}: {} steps, {} expectation{} failed{}\n", sc_.file, sc_.lines.size(),
                           r.failures - (r.divergence ? 1 : 0), r.failures - (r.divergence ? 1 : 0) == 1 ? "" : "s",
-                          opt_.model_only ? ", model only"
+                          opt_.model_only ? (has_edits(current_semantics()) ? ", model only (the impl does not follow run-time edits)" : ", model only")
                           : r.divergence  ? fmt::format(", model and impl DIVERGE at line {}", r.divergence)
                                           : ", model and impl agree");
     return r;
@@ -367,14 +368,31 @@ std::string outcome_text(const Outcome<Concrete>& o) {
   return o.kind == K_OK ? fmt::format("{}", o.retval) : outcome_name(o.kind, o.error);
 }
 
+std::string edit_note(int check) {
+  const EditSet* e = current_edits();
+  if (!e) return "";
+  std::vector<std::string> notes;
+  for (int i = 0; i < e->count; ++i) {
+    const Edit& x = e->edits[i];
+    if (x.check != check) continue;
+    if (x.kind == E_REMOVE) notes.push_back("taken out");
+    if (x.kind == E_ERRNO) notes.push_back(fmt::format("{} instead of {}", errno_name(x.err), errno_name(kChecks[check].err)));
+    if (x.kind == E_BEFORE || x.kind == E_AFTER)
+      notes.push_back(fmt::format("moved {} {}", x.kind == E_BEFORE ? "before" : "after", kChecks[x.other].id));
+  }
+  return notes.empty() ? "" : fmt::format(" (run-time edit: {})", fmt::join(notes, ", "));
+}
+
 std::string check_text(int check) {
   const CheckInfo& c = kChecks[check];
   std::string where = c.seed_first ? fmt::format("seed {}-{}", c.seed_first, c.seed_last) : std::string(c.where);
-  return fmt::format("{}, {}: {}", c.id, where, c.comment);
+  return fmt::format("{}, {}: {}{}", c.id, where, c.comment, edit_note(check));
 }
 
 RunResult run_scenario(const Scenario& sc, std::ostream& out, const RunOptions& opt) {
-  return with_procs(sc.procs, [&](auto n) { return Run<decltype(n)::value>(sc, out, opt).go(); });
+  RunOptions o = opt;
+  if (has_edits(current_semantics())) o.model_only = true;  // the impl does not follow run-time edits
+  return with_procs(sc.procs, [&](auto n) { return Run<decltype(n)::value>(sc, out, o).go(); });
 }
 
 }  // namespace ptm::scn

@@ -92,5 +92,7 @@ RunResult run_scenario(const Scenario& sc, std::ostream& out, const RunOptions& 
 // Text forms shared by the reports.
 std::string outcome_text(const Outcome<Concrete>& o);
 std::string check_text(int check);
+// What a run-time edit of the semantics in force does to `check`, e.g. " (run-time edit: EPERM instead of EBUSY)"; "" if nothing.
+std::string edit_note(int check);
 
 }  // namespace ptm::scn

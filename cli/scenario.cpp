@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "model/properties.hpp"
+#include "model/semantics_names.hpp"
 
 #include <fmt/format.h>
 
@@ -21,10 +22,6 @@ namespace ptm::scn {
 
 namespace {
 
-const std::map<std::string, int> kErrnos = {
-    {"EPERM", BSD_EPERM}, {"ESRCH", BSD_ESRCH}, {"EINTR", BSD_EINTR}, {"EIO", BSD_EIO},       {"ECHILD", BSD_ECHILD}, {"EACCES", BSD_EACCES},
-    {"EFAULT", BSD_EFAULT}, {"EBUSY", BSD_EBUSY}, {"EINVAL", BSD_EINVAL}, {"ENOSPC", BSD_ENOSPC}, {"EAGAIN", BSD_EAGAIN},
-};
 const char* const kSigNames[BSD_NSIG] = {
     nullptr,  "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",    "SIGTRAP", "SIGABRT", "SIGEMT",
     "SIGFPE", "SIGKILL", "SIGBUS",  "SIGSEGV", "SIGSYS",    "SIGPIPE", "SIGALRM", "SIGTERM",
@@ -206,7 +203,7 @@ class Parser {
     if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
     for (char c : s)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
-    return !kErrnos.count(s) && !signal_by_name(s) && !kRequests.count(s) && !kActorOps.count(s) &&
+    return !errno_by_name(s) && !signal_by_name(s) && !kRequests.count(s) && !kActorOps.count(s) &&
            s != "sysctl" && s != "spawn" && s != "expect" && s != "procs" && s != "any" && s != "swapout" && s != "swapin" &&
            s != "swapin-begin" && s != "ok" && s != "hang" && s != "fault" && s != "blocked" && s != "violates" &&
            s != "expect" && s != "procs";
@@ -536,7 +533,11 @@ std::string outcome_name(std::int64_t kind, std::int64_t err) {
   return kind == K_ERR ? errno_name(err) : std::string(kind_name(kind));
 }
 
-std::string semantics_flag(const std::string& name) { return name == "seed" ? "" : " --semantics " + name; }
+std::string semantics_flag(const std::string& name) {
+  if (name == "seed") return "";
+  // A move (CHECK<OTHER, CHECK>OTHER) needs quotes in a shell.
+  return name.find_first_of("<>") == std::string::npos ? " --semantics " + name : " --semantics '" + name + "'";
+}
 
 std::string replay_note(const std::string& name) {
   return name == "seed" ? "" : "\nReplay with `ptmodel run" + semantics_flag(name) + "`.";
@@ -594,13 +595,13 @@ Scenario parse_file(const std::string& path) {
 }
 
 std::optional<int> errno_by_name(const std::string& s) {
-  auto it = kErrnos.find(s);
-  if (it == kErrnos.end()) return std::nullopt;
-  return it->second;
+  for (const auto& e : kErrnoNames)
+    if (e.name == s) return e.value;
+  return std::nullopt;
 }
 std::string errno_name(std::int64_t e) {
-  for (const auto& [k, v] : kErrnos)
-    if (v == e) return k;
+  for (const auto& n : kErrnoNames)
+    if (n.value == e) return std::string(n.name);
   return fmt::format("errno {}", e);
 }
 std::optional<int> signal_by_name(const std::string& s) {

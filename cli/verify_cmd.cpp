@@ -99,7 +99,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     const auto& v = rep.verdicts[i];
     if (!v.witness) continue;
     printed.push_back({i, "", *v.witness, write_witness(v, *v.witness, "", semantics)});
-    const std::string last = proofs::operation_name(v.witness->trace.back().first);
+    const std::string last = operation_name(v.witness->trace.back().first);
     for (const auto& [op, f] : v.through)  // the shortest is the witness through its own last operation
       if (op != last) printed.push_back({i, op, f, write_witness(v, f, op, semantics)});
   }
@@ -217,7 +217,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
 
   fmt::print("ptmodel verify: semantics {}, proofs at every table size {} (proc0, init and up to {} more), {} "
              "operations x {} properties and {} auxiliary invariants; the witness search grows the table to {}\n\n",
-             semantics, sizes(rep), opt.procs - 2, proofs::all_operations().size(), hana::length(kProperties).value,
+             semantics, sizes(rep), opt.procs - 2, all_operations().size(), hana::length(kProperties).value,
              hana::length(kInvariants).value, opt.search_procs);
   // The matrix: one row per operation, one column per property (numbered below).
   std::vector<std::string> cols;
@@ -228,7 +228,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
   fmt::print("\n");
   std::map<std::pair<std::string, std::string>, proofs::Verdict> cell;
   for (const auto& r : matrix) cell[{r.ob.op_name, r.ob.property}] = r.verdict;
-  for (const auto& [op, name] : proofs::all_operations()) {
+  for (const auto& [op, name] : all_operations()) {
     fmt::print("{:<16}", name);
     for (const auto& c : cols) {
       auto it = cell.find({name, c});
@@ -285,7 +285,9 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     const auto& v = rep.verdicts[p.verdict];
     fmt::print("\n--- {}{} ({} steps, N = {}){} ---\n{}", v.id, p.through.empty() ? "" : " through " + p.through,
                p.found.trace.size(), p.found.procs,
-               p.w.replays ? fmt::format("; replays on model and impl with `ptmodel run{}`", scn::semantics_flag(semantics))
+               p.w.replays ? fmt::format("; replays on {} with `ptmodel run{}`",
+                                         has_edits(g_semantics) ? "the model (the impl does not follow run-time edits)" : "model and impl",
+                                         scn::semantics_flag(semantics))
                            : std::string("; DOES NOT REPLAY"),
                p.w.scenario);
     if (!p.w.replays) fmt::print("{}\n", p.w.note);

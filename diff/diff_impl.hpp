@@ -67,7 +67,7 @@ template <int N>
 void enumerate(Report& rep, const Options& opt) {
   using Sy = proofs::Sy;
   auto& c = sym::ctx();
-  const auto ops = proofs::all_operations();
+  const auto ops = all_operations();
   for (std::size_t oi = 0; oi < ops.size(); ++oi) {
     const Op op = ops[oi].first;  // not a structured binding: clang 14 cannot capture one
     const auto& name = ops[oi].second;
@@ -168,7 +168,7 @@ Report run_n(SemanticsMask a, SemanticsMask b, const Options& opt) {
 
   // Witnesses: breadth-first under A along steps where B agrees; a step where
   // they differ is labelled with its kinds (and not gone on from).
-  const auto ops = proofs::all_operations();
+  const auto ops = all_operations();
   std::map<std::tuple<int, int, int, int, int>, int> outcome_label;
   std::map<std::pair<int, std::string>, int> field_label;
   for (std::size_t i = 0; i < rep.kinds.size(); ++i) {

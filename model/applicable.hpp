@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "model/operations.hpp"
 #include "model/step.hpp"
 
 namespace ptm {
@@ -19,13 +20,12 @@ struct NoCheckFires : Concrete {
   }
 };
 
-// The checks that can decide `op`, in evaluation order (each once).
-inline std::vector<int> applicable_checks(const Op& op) {
+// A state every rule can run on without a check: a traced, stopped, waited-for
+// child in slot 3 of a parent in slot 2, with the arguments that name it.
+constexpr int kApplicableProcs = 6;  // room for fork and spawn
+inline std::pair<State<NoCheckFires, kApplicableProcs>, Args<NoCheckFires>> applicable_state() {
   using D = NoCheckFires;
-  constexpr int N = 6;  // room for fork and spawn
-  // A state every rule can run on without a check: a traced, stopped, waited-for
-  // child in slot 3 of a parent in slot 2.
-  State<D, N> s = initial_state<D, N>();
+  State<D, kApplicableProcs> s = initial_state<D, kApplicableProcs>();
   for (int i : {2, 3}) {
     auto& p = s.procs[i];
     p.p_state = PRS_NORMAL;
@@ -45,14 +45,41 @@ inline std::vector<int> applicable_checks(const Op& op) {
   a.pt.pid = 3;
   a.pid = 3;
   a.sig = BSD_SIGTERM;
+  return {s, a};
+}
+
+// The checks that can decide `op`, in evaluation order (each once).
+inline std::vector<int> applicable_checks(const Op& op) {
+  auto [s, a] = applicable_state();
   std::vector<int> order;
   NoCheckFires::seen = &order;
-  (void)step<D, N>(s, op, a);
+  (void)step<NoCheckFires, kApplicableProcs>(s, op, a);
   NoCheckFires::seen = nullptr;
   std::vector<int> out;
   for (int c : order)
     if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
   return out;
+}
+
+// The check lists of the rules (each the ids of one first_failing() call, in
+// the seed's order), as every operation meets them when no check fires: a
+// census of the rules themselves, which run-time moves are validated against
+// (a move stays inside one list).
+inline const std::vector<std::vector<int>>& check_lists() {
+  static const std::vector<std::vector<int>> lists = [] {
+    std::vector<std::vector<int>> met, out;
+    auto [s, a] = applicable_state();
+    t_list_census = &met;
+    for (SemanticsMask m : {SemanticsMask{0}, kModern}) {
+      SemanticsScope scope(m);
+      for (const auto& [op, name] : all_operations()) (void)step<NoCheckFires, kApplicableProcs>(s, op, a);
+    }
+    t_list_census = nullptr;
+    for (auto& l : met)
+      if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
+    return out;
+  }();
+  return lists;
 }
 
 // Checks that apply to a request but cannot decide it, and why (checks that

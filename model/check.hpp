@@ -8,8 +8,11 @@
 // table is what explain, coverage and the audit read.
 #pragma once
 
+#include <array>
+#include <optional>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "model/constants.hpp"
 #include "model/domain.hpp"
@@ -290,31 +293,105 @@ constexpr Guarded<G> check_if(bool on, int id, G g) {
   return Guarded<G>{id, on, g};
 }
 
+// The check lists a run met (a census: model/applicable.hpp collects them to
+// validate run-time moves, which stay inside one list). nullptr: not counting.
+inline thread_local std::vector<std::vector<int>>* t_list_census = nullptr;
+
+// The errno a check gives under the semantics in force (a run-time edit may change it).
+inline int check_err(const CheckInfo& info) {
+  const EditSet* e = current_edits();
+  return e && e->err[info.index] ? e->err[info.index] : info.err;
+}
+
+// One entry of a list: when the check fires, its outcome with the state as it
+// was; otherwise `rest()`, the checks after it.
+template <class D, class S, class C, class Rest>
+constexpr Step<D, S> first_failing_one(const S& s, const C& c, Rest&& rest) {
+  if (!c.on || !check_active(kChecks[c.check])) return rest();
+  const auto& info = kChecks[c.check];
+  if (info.null_after && !std::is_constant_evaluated() && check_removed(info.index))
+    // A mutant without a NULL test: where the test would have held, the
+    // code after it dereferences NULL (CheckInfo::null_after).
+    return D::branch(
+        c.fires(), [&]() { return Step<D, S>{Outcome<D>::of_kind(K_FAULT, 0, info.index), s}; }, rest);
+  auto fires = D::observe(info, c.fires());
+  const int err = std::is_constant_evaluated() ? info.err : check_err(info);
+  return D::branch(
+      fires, [&]() { return Step<D, S>{Outcome<D>::of_kind(info.kind, err, info.index), s}; }, rest);
+}
+
+// The list in the order the run-time moves of `e` give it (positions into the tuple).
+template <std::size_t L>
+std::array<int, L> edited_order(const std::array<int, L>& ids, const EditSet& e) {
+  std::vector<int> pos(L);
+  for (std::size_t k = 0; k < L; ++k) pos[k] = static_cast<int>(k);
+  auto at = [&](int check) {
+    for (std::size_t k = 0; k < pos.size(); ++k)
+      if (ids[static_cast<std::size_t>(pos[k])] == check) return static_cast<int>(k);
+    return -1;
+  };
+  for (int i = 0; i < e.count; ++i) {
+    const Edit& m = e.edits[i];
+    if (m.kind != E_BEFORE && m.kind != E_AFTER) continue;
+    const int from = at(m.check);
+    if (from < 0 || at(m.other) < 0) continue;  // not this list
+    const int moved = pos[static_cast<std::size_t>(from)];
+    pos.erase(pos.begin() + from);
+    const int to = at(m.other) + (m.kind == E_AFTER ? 1 : 0);
+    pos.insert(pos.begin() + to, moved);
+  }
+  std::array<int, L> out{};
+  for (std::size_t k = 0; k < L; ++k) out[k] = pos[k];
+  return out;
+}
+
+// The list from position k of `order` on (a run-time order).
+template <class D, class S, class Checks, std::size_t L, class Pass>
+Step<D, S> first_failing_ordered(const S& s, const Checks& checks, const std::array<int, L>& order, std::size_t k,
+                                 Pass& pass) {
+  if (k == L) return pass();
+  std::optional<Step<D, S>> out;
+  hana::for_each(hana::make_range(hana::size_c<0>, hana::size_c<L>), [&](auto i) {
+    if (static_cast<int>(decltype(i)::value) != order[k]) return;
+    out.emplace(first_failing_one<D, S>(s, hana::at(checks, i), [&]() {
+      return first_failing_ordered<D, S>(s, checks, order, k + 1, pass);
+    }));
+  });
+  return std::move(*out);
+}
+
 // Evaluate a check list in order: the first check that fires decides (its
 // errno, hang or fault, with the state as it was); when none fires, `pass()`
 // runs. `pass` returns a Step; so does the whole call. One call per check,
 // each taking the list by reference: kern_ptrace's list has 27 checks, and a
 // chain of closures, each holding a copy of the rest, cost more to build
 // than the checks themselves (over half of the explorer's time).
+// Under run-time moves (EditSet::moves) the list runs in its edited order.
 template <class D, class S, std::size_t I = 0, class Checks, class Pass>
 constexpr Step<D, S> first_failing(const S& s, const Checks& checks, Pass&& pass) {
-  if constexpr (I == decltype(hana::length(checks))::value) {
+  constexpr std::size_t L = decltype(hana::length(checks))::value;
+  if constexpr (I == 0) {
+    if (!std::is_constant_evaluated()) {
+      const EditSet* e = current_edits();
+      if (t_list_census || (e && e->moves)) {
+        std::array<int, L> ids{};
+        std::size_t n = 0;
+        hana::for_each(checks, [&](const auto& c) { ids[n++] = c.check; });
+        if (t_list_census) t_list_census->push_back(std::vector<int>(ids.begin(), ids.end()));
+        if (e && e->moves) {
+          const std::array<int, L> order = edited_order<L>(ids, *e);
+          bool identity = true;
+          for (std::size_t k = 0; k < L; ++k) identity = identity && order[k] == static_cast<int>(k);
+          if (!identity) return first_failing_ordered<D, S>(s, checks, order, 0, pass);
+        }
+      }
+    }
+  }
+  if constexpr (I == L) {
     return pass();
   } else {
-    const auto& c = hana::at_c<I>(checks);
-    auto rest = [&]() { return first_failing<D, S, I + 1>(s, checks, pass); };
-    if (!c.on || !check_active(kChecks[c.check])) return rest();
-    const auto& info = kChecks[c.check];
-    if (info.null_after && !std::is_constant_evaluated() && check_removed(info.index))
-      // A mutant without a NULL test: where the test would have held, the
-      // code after it dereferences NULL (CheckInfo::null_after).
-      return D::branch(
-          c.fires(), [&]() { return Step<D, S>{Outcome<D>::of_kind(K_FAULT, 0, info.index), s}; }, rest);
-    auto fires = D::observe(info, c.fires());
-    return D::branch(
-        fires,
-        [&]() { return Step<D, S>{Outcome<D>::of_kind(info.kind, info.err, info.index), s}; },
-        rest);
+    return first_failing_one<D, S>(s, hana::at_c<I>(checks),
+                                   [&]() { return first_failing<D, S, I + 1>(s, checks, pass); });
   }
 }
 

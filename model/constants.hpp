@@ -58,6 +58,17 @@ enum Errno : int {
   BSD_EAGAIN = 35,
 };
 
+// The errnos by name, as scenarios and run-time edits spell them.
+struct ErrnoName {
+  std::string_view name;
+  int value;
+};
+inline constexpr ErrnoName kErrnoNames[] = {
+    {"EPERM", BSD_EPERM},   {"ESRCH", BSD_ESRCH}, {"EINTR", BSD_EINTR},   {"EIO", BSD_EIO},
+    {"ECHILD", BSD_ECHILD}, {"EACCES", BSD_EACCES}, {"EFAULT", BSD_EFAULT}, {"EBUSY", BSD_EBUSY},
+    {"EINVAL", BSD_EINVAL}, {"ENOSPC", BSD_ENOSPC}, {"EAGAIN", BSD_EAGAIN},
+};
+
 // <sys/signal.h>
 enum Sig : int {
   BSD_SIGHUP = 1, BSD_SIGINT = 2, BSD_SIGQUIT = 3, BSD_SIGILL = 4, BSD_SIGTRAP = 5, BSD_SIGABRT = 6, BSD_SIGEMT = 7,

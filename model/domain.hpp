@@ -25,6 +25,8 @@
 
 #include <boost/hana.hpp>
 
+#include "model/semantics.hpp"
+
 static_assert(__cplusplus >= 202002L, "ptmodel needs C++20 (is .bazelrc in use?)");
 
 namespace ptm {
@@ -40,7 +42,12 @@ inline bool g_removed_checks[128] = {};
 // A thread's own set (the audit searches several mutants at once, one per
 // thread); nullptr: the process-wide set above.
 inline thread_local const bool* t_removed_checks = nullptr;
-inline bool check_removed(int index) { return (t_removed_checks ? t_removed_checks : g_removed_checks)[index]; }
+// Removed by the audit's mutant, or by a run-time edit of the semantics in force.
+inline bool check_removed(int index) {
+  if ((t_removed_checks ? t_removed_checks : g_removed_checks)[index]) return true;
+  const EditSet* e = current_edits();
+  return e && e->removed[index];
+}
 
 // ite over values of any shape: scalars, std::array, and Hana structs (field by field).
 template <class D, class T>

@@ -12,12 +12,14 @@ namespace ptm {
 struct Recording : Concrete {
   struct Entry {
     int check;
-    bool fired;
+    bool fired;    // its test held
+    bool removed;  // taken out (a run-time edit or a mutant): the rules went on
   };
   static inline std::vector<Entry> log;
   static bool observe(const CheckInfo& c, bool fired) {
-    log.push_back({c.index, fired});
-    return fired;
+    const bool removed = check_removed(c.index);
+    log.push_back({c.index, fired, removed});
+    return fired && !removed;
   }
 };
 

@@ -31,8 +31,11 @@ enum DeltaId : int {
   D_COUNT
 };
 
+// A semantics value: bits 0..23 the deltas in force, bits 24..31 the run-time
+// edit set (0: none; k: g_edit_sets[k], see below).
 using SemanticsMask = std::uint32_t;
-static_assert(D_COUNT <= 32, "a SemanticsMask holds one bit per delta");
+inline constexpr int kEditShift = 24;
+static_assert(D_COUNT <= kEditShift, "a SemanticsMask holds one bit per delta below the edit-set index");
 
 inline SemanticsMask g_semantics = 0;                // process-wide: the seed unless set
 inline thread_local std::int64_t t_semantics = -1;  // this thread's override; -1: none
@@ -41,11 +44,51 @@ inline SemanticsMask current_semantics() {
   return t_semantics >= 0 ? static_cast<SemanticsMask>(t_semantics) : g_semantics;
 }
 
+// Run-time edits of the rules (no C++, no rebuild): a check taken out of its
+// list, a check given another errno, a check moved before or after another
+// check of its list. first_failing() (check.hpp) follows them in every domain;
+// the reference implementation does not (lockstep is off under an edited
+// semantics). Parsed and validated by model/semantics_names.hpp.
+enum EditKind : int { E_REMOVE, E_ERRNO, E_BEFORE, E_AFTER };
+struct Edit {
+  int kind;   // EditKind
+  int check;  // CheckId
+  int other;  // E_BEFORE / E_AFTER: the check it moves next to
+  int err;    // E_ERRNO: the new errno
+  friend bool operator==(const Edit&, const Edit&) = default;
+};
+inline constexpr int kMaxEdits = 16;
+inline constexpr int kMaxCheckIds = 128;
+struct EditSet {
+  int count = 0;
+  Edit edits[kMaxEdits] = {};
+  // Derived from the edits: by check id.
+  bool removed[kMaxCheckIds] = {};
+  int err[kMaxCheckIds] = {};  // 0: the check's own errno
+  bool moves = false;
+};
+// The edit sets the command line and scenario files named; [0] is "no edits".
+// Filled while parsing names, before any rule runs on another thread.
+inline constexpr int kMaxEditSets = 1 << (32 - kEditShift);
+inline EditSet g_edit_sets[kMaxEditSets];
+inline int g_edit_set_count = 1;
+
+inline const EditSet* edits_of(SemanticsMask m) {
+  const unsigned k = m >> kEditShift;
+  return k ? &g_edit_sets[k] : nullptr;
+}
+// Does the semantics edit the rules at run time (so the impl does not follow it)?
+inline bool has_edits(SemanticsMask m) { return edits_of(m) != nullptr; }
+inline SemanticsMask deltas_of(SemanticsMask m) { return m & ((SemanticsMask{1} << kEditShift) - 1); }
+
 // Is delta d part of the semantics in force? Never during constant evaluation.
 constexpr bool delta_on(int d) {
   if (std::is_constant_evaluated()) return false;
   return (current_semantics() >> d) & 1u;
 }
+
+// The edits in force, nullptr when none. Never during constant evaluation.
+inline const EditSet* current_edits() { return edits_of(current_semantics()); }
 
 // Evaluate under `m` on this thread while alive.
 struct SemanticsScope {

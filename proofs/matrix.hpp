@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "model/invariants.hpp"
-#include "proofs/operations.hpp"
+#include "model/operations.hpp"
 #include "proofs/symbolic.hpp"
 
 namespace ptm::proofs {

@@ -17,7 +17,7 @@
 #include "explore/alphabet.hpp"
 #include "explore/canonical.hpp"
 #include "model/properties.hpp"
-#include "proofs/operations.hpp"
+#include "model/operations.hpp"
 
 namespace ptm::proofs {
 

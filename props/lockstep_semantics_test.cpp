@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "props/guided.hpp"
+#include "model/semantics_names.hpp"
 
 using namespace ptm;
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/run.hpp"
+#include "model/semantics_names.hpp"
 
 namespace fs = std::filesystem;
 

@@ -10,6 +10,7 @@
 #include "cli/run.hpp"
 #include "cli/scenario_writer.hpp"
 #include "diff/diff.hpp"
+#include "model/semantics_names.hpp"
 
 using namespace ptm;
 
@@ -111,6 +112,52 @@ TEST(Diff, ResumeSignalRangeRefusesPtStepWithABadSignalAndRepairsXstatValid) {
   } else {
     EXPECT_TRUE(repaired);
     EXPECT_TRUE(r.explore_a.complete && r.explore_b.complete);
+  }
+}
+
+// Run-time edits: the symbolic step follows them, so Z3 lists exactly what each changes.
+SemanticsMask edited(const std::string& name) {
+  auto p = parse_semantics(name);
+  EXPECT_TRUE(p.mask.has_value()) << p.error;
+  return p.mask.value_or(0);
+}
+
+TEST(Diff, RemovingAttachTracedLetsPtAttachSucceedOnATracedProcess) {
+  auto r = kinds_of(edited("seed-ATTACH_TRACED"));
+  EXPECT_TRUE(r.unknown.empty());
+  EXPECT_EQ(outcome_kinds(r), (std::set<OutcomeKind>{{"PT_ATTACH", K_ERR, BSD_EBUSY, K_OK, 0}}));
+  EXPECT_TRUE(field_kinds(r).empty());
+}
+
+TEST(Diff, AnotherErrnoForAttachTracedChangesOnlyThatErrno) {
+  auto r = kinds_of(edited("seed+ATTACH_TRACED=EPERM"));
+  EXPECT_TRUE(r.unknown.empty());
+  EXPECT_EQ(outcome_kinds(r), (std::set<OutcomeKind>{{"PT_ATTACH", K_ERR, BSD_EBUSY, K_ERR, BSD_EPERM}}));
+  EXPECT_TRUE(field_kinds(r).empty());
+}
+
+TEST(Diff, MovingAttachTracedBeforeAttachSelfDecidesATracedSelfAttach) {
+  auto r = kinds_of(edited("seed+ATTACH_TRACED<ATTACH_SELF"));
+  EXPECT_TRUE(r.unknown.empty());
+  EXPECT_EQ(outcome_kinds(r), (std::set<OutcomeKind>{{"PT_ATTACH", K_ERR, BSD_EINVAL, K_ERR, BSD_EBUSY}}));
+  EXPECT_TRUE(field_kinds(r).empty());
+}
+
+TEST(Diff, AnEditComposesWithDeltas) {
+  // modern gives P_INEXEC EBUSY; taking that check out of modern lets the
+  // request go on where modern refused (with EBUSY), for every ptrace request but PT_TRACE_ME.
+  auto r = diff::run(kModern, edited("modern-CANDEBUG_INEXEC_EBUSY"), [] {
+    diff::Options o;
+    o.searches = false;
+    return o;
+  }());
+  EXPECT_TRUE(r.unknown.empty());
+  ASSERT_FALSE(r.kinds.empty());
+  for (const auto& k : r.kinds) {
+    EXPECT_TRUE(k.outcome);
+    EXPECT_EQ(k.kind_a, K_ERR);
+    EXPECT_EQ(k.err_a, BSD_EBUSY);
+    EXPECT_NE(k.op, "PT_TRACE_ME");
   }
 }
 

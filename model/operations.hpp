@@ -1,6 +1,7 @@
-// The operations of the proof matrix, named as scenarios name them. Shared by
-// the matrix (a row per operation) and the witness search (a violation is
-// found *through* an operation: the step that breaks the property).
+// Every operation of the model, named as scenarios name them. Shared by the
+// proof matrix (a row per operation), the witness search (a violation is found
+// *through* an operation: the step that breaks the property) and the census of
+// check lists (model/applicable.hpp).
 #pragma once
 
 #include <string>
@@ -9,7 +10,7 @@
 
 #include "model/step.hpp"
 
-namespace ptm::proofs {
+namespace ptm {
 
 inline std::string operation_name(const Op& op) {
   static const char* req_names[] = {"PT_TRACE_ME", "PT_READ_I",    "PT_READ_D",    "PT_WRITE_I",   "PT_WRITE_D",
@@ -43,4 +44,4 @@ inline std::vector<std::pair<Op, std::string>> all_operations() {
   return ops;
 }
 
-}  // namespace ptm::proofs
+}  // namespace ptm
