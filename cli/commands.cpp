@@ -416,9 +416,13 @@ int ptmodel_main(int argc, char** argv) {
   bool djson = false;
   diffc->add_option("A", da, "a semantics: seed, modern or seed+DELTA... (see `ptmodel semantics`)")->required();
   diffc->add_option("B", db, "another semantics")->required();
-  diffc->add_option("--procs", dopt.procs, "processes in the table, proc0 and init included (2..5)");
+  dopt.max_states = 2'000'000;
+  dopt.budget_seconds = 300;
+  diffc->add_option("--procs", dopt.procs, "the largest process table, proc0 and init included (2..5; default 4): kinds are listed at every size from --from-procs up");
+  diffc->add_option("--from-procs", dopt.min_procs, "the smallest process table (default 2)");
+  diffc->add_option("--budget", dopt.budget_seconds, "the witness searches' time budget in seconds, all sizes together (default 300)")->check(kFinite & CLI::Range(0.0, 86400.0));
   diffc->add_option("--timeout", dopt.timeout_ms, "Z3's time limit per query, in milliseconds (a query that reaches it makes the list incomplete: exit 3)")->check(CLI::PositiveNumber);
-  diffc->add_option("--max-states", dopt.max_states, "the state budget of each search")->check(CLI::PositiveNumber);
+  diffc->add_option("--max-states", dopt.max_states, "the state budget of each search (default 2,000,000)")->check(CLI::PositiveNumber);
   diffc->add_option("-o,--out", dout, "write each witness to DIR/<N>-<operation>.scn");
   diffc->add_flag("--json", djson, "the report as JSON");
   auto* hunt = app.add_subcommand("hunt", "Search random sequences for ones that break each property; print each shrunk, as a scenario");

@@ -14,6 +14,7 @@
 #include "cli/scenario.hpp"
 #include "model/semantics_names.hpp"
 #include "cli/scenario_writer.hpp"
+#include "model/goals.hpp"
 
 namespace ptm::cli {
 
@@ -83,9 +84,31 @@ scn::Witness witness_scenario(const diff::Trace& trace, const std::string& heade
   return w;
 }
 
+std::string goal_statement(const std::string& id) {
+  std::string out;
+  hana::for_each(kGoals, [&](auto t) {
+    using G = typename decltype(t)::type;
+    if (G::id == id) out = std::string(G::statement);
+  });
+  return out;
+}
+
 std::string kind_text(const diff::Kind& k, const std::string& na, const std::string& nb) {
   if (k.outcome) return fmt::format("{} under {}, {} under {}", scn::outcome_name(k.kind_a, k.err_a), na, scn::outcome_name(k.kind_b, k.err_b), nb);
+  if (!k.goal.empty()) return fmt::format("reaches {} under {} only", k.goal, k.goal_under_b ? nb : na);
   return fmt::format("same outcome ({}), different {}", scn::outcome_name(k.kind_a, k.err_a), k.field);
+}
+
+std::string sizes_text(int lo, int hi) { return lo == hi ? fmt::format("N = {}", lo) : fmt::format("N = {}..{}", lo, hi); }
+
+std::string search_text(const diff::SearchRun& s) {
+  const auto& r = s.result;
+  const std::string why = r.complete             ? "every reachable state"
+                          : r.stopped_by == "labelled" ? "stopped: every kind it looked for had a witness"
+                          : r.stopped_by == "time"     ? "stopped by the time budget"
+                                                       : "stopped by " + r.stopped_by;
+  return fmt::format("N = {}, {} alphabet: {} states to depth {} ({})", s.procs, s.complete_alphabet ? "complete" : "search",
+                     r.states, r.depth, why);
 }
 
 }  // namespace
@@ -96,22 +119,26 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
   if (!pa.mask) throw scn::InputError(pa.error);
   if (!pb.mask) throw scn::InputError(pb.error);
   if (opt.procs < 2 || opt.procs > 5) throw scn::InputError(fmt::format("--procs {}: expected 2..5", opt.procs));
+  if (opt.min_procs < 2 || opt.min_procs > opt.procs)
+    throw scn::InputError(fmt::format("--from-procs {}: expected 2..--procs ({})", opt.min_procs, opt.procs));
   if (!outdir.empty()) scn::prepare_dir(outdir);  // before the searches, not after them
   const SemanticsMask a = *pa.mask, b = *pb.mask;
   const std::string na = semantics_name(a), nb = semantics_name(b);
-  if (isatty(STDERR_FILENO)) fmt::print(stderr, "diff: Z3 for every operation, then the searches...\r");
+  if (isatty(STDERR_FILENO)) fmt::print(stderr, "diff: Z3 for every operation at each table size, then the searches...\r");
   auto rep = diff::run(a, b, opt);
   if (isatty(STDERR_FILENO)) fmt::print(stderr, "\r{:80}\r", "");
+  const std::string cmd = fmt::format("ptmodel diff {} {} --procs {}{}", na.find_first_of("<>") == std::string::npos ? na : "'" + na + "'",
+                                      nb.find_first_of("<>") == std::string::npos ? nb : "'" + nb + "'", opt.procs,
+                                      opt.min_procs != 2 ? fmt::format(" --from-procs {}", opt.min_procs) : "");
 
   std::vector<scn::Witness> ws(rep.kinds.size());
   for (std::size_t i = 0; i < rep.kinds.size(); ++i) {
     const auto& k = rep.kinds[i];
     if (!k.witness) continue;
     ws[i] = witness_scenario(*k.witness,
-                             fmt::format("Found by `ptmodel diff {} {} --procs {}`: a shortest scenario whose last step "
-                                         "differs.\n{}: {}.",
-                                         na, nb, opt.procs, k.op, kind_text(k, na, nb)),
-                             a, b, opt.procs);
+                             fmt::format("Found by `{}`: a shortest scenario (N = {}) whose last step differs.\n{}: {}.",
+                                         cmd, k.witness_procs, k.op, kind_text(k, na, nb)),
+                             a, b, k.witness_procs);
   }
   if (!outdir.empty()) {
     std::vector<std::pair<std::string, std::string>> files;
@@ -122,7 +149,7 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
           if (ch == ' ' || ch == '/') ch = '_';
         files.emplace_back(f, ws[i].scenario);
       }
-    scn::publish_dir(outdir, files, fmt::format("ptmodel diff {} {} --procs {}", na, nb, opt.procs));
+    scn::publish_dir(outdir, files, cmd);
   }
   const bool complete = rep.unknown.empty();
   const int rc = !complete ? 3 : rep.kinds.empty() ? 0 : 1;
@@ -131,32 +158,39 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
   const std::string unlisted =
       rep.unexpected && !complete
           ? scn::write_scenario(*rep.unexpected, {.header = "a reachable step where A and B differ, not listed: Z3 gave up",
-                                                  .procs = opt.procs})
+                                                  .procs = rep.unexpected_procs})
           : "";
 
   if (json) {
     nlohmann::json j;
     j["a"] = na;
     j["b"] = nb;
-    j["procs"] = opt.procs;
+    j["procs"] = {rep.min_procs, rep.procs};
     j["complete"] = complete;
     j["unknown_operations"] = rep.unknown;
     j["kinds"] = nlohmann::json::array();
     for (std::size_t i = 0; i < rep.kinds.size(); ++i) {
       const auto& k = rep.kinds[i];
-      nlohmann::json e = {{"operation", k.op},
-                          {"outcome_differs", k.outcome},
-                          {"a", scn::outcome_name(k.kind_a, k.err_a)},
-                          {"b", scn::outcome_name(k.kind_b, k.err_b)}};
-      if (!k.outcome) e["field"] = k.field;
+      nlohmann::json e = {{"operation", k.op}, {"outcome_differs", k.outcome}, {"procs", k.procs}};
+      if (k.goal.empty()) {
+        e["a"] = scn::outcome_name(k.kind_a, k.err_a);
+        e["b"] = scn::outcome_name(k.kind_b, k.err_b);
+      }
+      if (!k.outcome && k.goal.empty()) e["field"] = k.field;
+      if (!k.goal.empty()) e["goal"] = {{"id", k.goal}, {"reached_under", k.goal_under_b ? "b" : "a"}};
       if (k.witness)
-        e["witness"] = {{"steps", k.witness->size()}, {"scenario", ws[i].scenario}, {"replays", ws[i].replays}};
+        e["witness"] = {{"steps", k.witness->size()}, {"procs", k.witness_procs}, {"scenario", ws[i].scenario}, {"replays", ws[i].replays}};
       j["kinds"].push_back(e);
     }
-    j["search"] = {{"states", rep.search.states}, {"complete", rep.search.complete}, {"depth", rep.search.depth}};
+    j["searches"] = nlohmann::json::array();
+    for (const auto& sr : rep.searches)
+      j["searches"].push_back({{"procs", sr.procs}, {"alphabet", sr.complete_alphabet ? "complete" : "search"},
+                               {"states", sr.result.states}, {"depth", sr.result.depth},
+                               {"complete", sr.result.complete}, {"stopped_by", sr.result.stopped_by}});
     j["unexpected"] = rep.unexpected.has_value() && complete;
     if (rep.unexpected && !complete)
       j["unlisted_difference"] = {{"steps", rep.unexpected->size()}, {"scenario", unlisted}};
+    j["properties_procs"] = rep.property_procs;
     for (const auto& p : rep.properties)
       j["properties"].push_back({{"id", p.id},
                                  {"a", p.violated_a ? "violated" : rep.explore_a.complete ? "holds" : "not violated within bound"},
@@ -165,31 +199,41 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
     return rep.unexpected && complete ? 1 : rc;
   }
 
-  fmt::print("ptmodel diff: {} (A) vs {} (B), {} processes (proc0, init and {} more)\n\n", na, nb, opt.procs, opt.procs - 2);
-  fmt::print("Kinds of difference in one step, from any state of {} processes that satisfies the invariants\n", opt.procs);
-  fmt::print("(Z3, {}; witnesses: the shortest scenario from boot along steps where A and B agree,\n"
-             " {} states searched{}):\n\n",
-             complete ? "the list is complete" : "INCOMPLETE: Z3 gave up on " + fmt::format("{}", fmt::join(rep.unknown, ", ")),
-             rep.search.states, rep.search.complete ? ", every reachable one" : ", the search was bounded");
+  fmt::print("ptmodel diff: {} (A) vs {} (B), process tables of {} (proc0, init and up to {} more)\n\n", na, nb,
+             sizes_text(rep.min_procs, rep.procs), rep.procs - 2);
+  fmt::print("Kinds of difference in one step, from any state that satisfies the invariants, at each table size\n"
+             "{} (Z3, {}); \"N\" is the smallest size with one. Witnesses: the shortest scenario from boot\n"
+             "along steps where A and B agree, searched at the smallest size first:\n\n",
+             sizes_text(rep.min_procs, rep.procs),
+             complete ? "the list is complete for each" : "INCOMPLETE: Z3 gave up on " + fmt::format("{}", fmt::join(rep.unknown, ", ")));
   if (rep.kinds.empty() && complete)
     fmt::print("  none: A and B give the same outcome and next state for every operation\n");
   else if (rep.kinds.empty())
     fmt::print("  none listed (Z3 gave up on {}: there may be differences there)\n", fmt::join(rep.unknown, ", "));
   for (std::size_t i = 0; i < rep.kinds.size(); ++i) {
     const auto& k = rep.kinds[i];
-    std::string wit = k.witness ? fmt::format("witness, {} steps{}", k.witness->size(), ws[i].replays ? "" : " (DOES NOT REPLAY: " + ws[i].note + ")")
+    std::string wit = k.witness ? fmt::format("witness, {} steps at N = {}{}", k.witness->size(), k.witness_procs,
+                                              ws[i].replays ? "" : " (DOES NOT REPLAY: " + ws[i].note + ")")
                                 : "no witness (*)";
-    fmt::print("{:>3}  {:<14} {:<46} {}\n", i + 1, k.op, kind_text(k, "A", "B"), wit);
+    fmt::print("{:>3}  {:<14} {:<46} N={}  {}\n", i + 1, k.op, kind_text(k, "A", "B"), k.procs, wit);
   }
+  std::vector<std::string> goals_seen;
+  for (const auto& k : rep.kinds)
+    if (!k.goal.empty() && std::find(goals_seen.begin(), goals_seen.end(), k.goal) == goals_seen.end())
+      goals_seen.push_back(k.goal);
+  if (!goals_seen.empty()) {
+    fmt::print("\nThe attacker goals (model/goals.hpp, as `ptmodel audit` uses them):\n");
+    for (const auto& g : goals_seen) fmt::print("  {}: {}\n", g, goal_statement(g));
+  }
+  fmt::print("\nWitness searches:\n");
+  for (const auto& sr : rep.searches) fmt::print("  {}\n", search_text(sr));
   bool unwitnessed = false;
   for (const auto& k : rep.kinds) unwitnessed |= !k.witness;
   if (unwitnessed)
-    fmt::print("\n(*) Z3 found a state (satisfying the invariants) where this kind occurs, but neither search reached one:\n"
-               "    the explorer's alphabet, {} ({} states), and the complete alphabet ({}) to depth {} ({} states).\n"
-               "    With {} processes such a state may be unreachable (the invariants over-approximate), or need more processes.\n",
-               rep.search.complete ? "exhaustively" : "within its budget", rep.search.states, explore::kCompleteBounds,
-               opt.oracle_depth,
-               rep.oracle_search ? rep.oracle_search->states : 0, opt.procs);
+    fmt::print("\n(*) Z3 found a state (satisfying the invariants) where this kind occurs, but no search above reached\n"
+               "    one (the complete alphabet: {}, to depth {}). Such a state may be unreachable (the\n"
+               "    invariants over-approximate), or need a larger table or a longer scenario.\n",
+               explore::kCompleteBounds, opt.oracle_depth);
   if (rep.unexpected && complete)
     fmt::print("\nBUG: a reachable step differs in a way Z3 did not list ({} steps); the invariants or the enumeration are wrong.\n",
                rep.unexpected->size());
@@ -197,7 +241,7 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
     fmt::print("\nThe search reached a step where A and B differ that Z3 could not list (it gave up on {}), {} steps:\n\n{}",
                fmt::join(rep.unknown, ", "), rep.unexpected->size(), unlisted);
 
-  fmt::print("\nProperties (explore --procs {}, {}):\n", opt.procs,
+  fmt::print("\nProperties (explore --procs {}, {}):\n", rep.property_procs,
              rep.explore_a.complete && rep.explore_b.complete ? "every reachable state of each" : "bounded searches");
   fmt::print("  {:<22} {:<10} {:<10}\n", "property", "A", "B");
   auto verdict = [](bool v, bool complete) { return v ? "violated" : complete ? "holds" : "not found"; };
@@ -215,15 +259,15 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
   bool any = false;
   for (std::size_t i = 0; i < rep.kinds.size() && outdir.empty(); ++i) {
     if (ws[i].scenario.empty()) continue;
-    if (!any) fmt::print("\nWitnesses (replay with `ptmodel run --semantics {}` and `--semantics {}`):\n", na, nb);
+    if (!any) fmt::print("\nWitnesses (replay with `ptmodel run{}` and `ptmodel run{}`):\n", scn::semantics_flag(na), scn::semantics_flag(nb));
     any = true;
     fmt::print("\n--- {}\n{}", i + 1, ws[i].scenario);
   }
   if (!outdir.empty())
-    fmt::print("\nWitnesses written to {}/<N>-<operation>.scn (replay with `ptmodel run --semantics {}` and `--semantics {}`).\n",
-               outdir, na, nb);
-  fmt::print(stderr, "time: Z3 {:.1f} s, searches {:.1f} s\n", rep.solve_seconds,
-             rep.search.seconds + rep.explore_a.seconds + rep.explore_b.seconds);
+    fmt::print("\nWitnesses written to {}/<N>-<operation>.scn (replay with `ptmodel run{}` and `ptmodel run{}`).\n", outdir,
+               scn::semantics_flag(na), scn::semantics_flag(nb));
+  fmt::print(stderr, "time: Z3 {:.1f} s, witness searches {:.1f} s, properties {:.1f} s\n", rep.solve_seconds, rep.search_seconds,
+             rep.explore_a.seconds + rep.explore_b.seconds);
   return rep.unexpected && complete ? 1 : rc;
 }
 

@@ -175,11 +175,24 @@ expect 2 "unknown semantics .seed\+nope." -- diff seed seed+nope
 expect 2 "--procs 6: expected 2..5" -- diff seed modern --procs 6
 expect 2 "--procs 7: expected 2..6" -- audit --procs 7
 expect 2 "unknown semantics .nope." -- run --semantics nope "$data/delta_expect.scn"
-expect 1 "PT_STEP +ok under A, EINVAL under B +witness, [0-9]+ steps" -- diff seed seed+resume_signal_range "${diff_bound[@]}" -o "$tmp/diff"
+expect 1 "PT_STEP +ok under A, EINVAL under B +N=3 +witness, [0-9]+ steps at N = 3" -- diff seed seed+resume_signal_range "${diff_bound[@]}" -o "$tmp/diff"
+expect 1 "PT_STEP +reaches GOAL_FAULT under A only +N=3 +witness" -- diff seed seed+resume_signal_range "${diff_bound[@]}"
 # a bounded search that found no violation under B does not make a repair
 expect 1 "XSTAT_VALID +violated +not found +B's search bounded: repair not shown" -- diff seed seed+resume_signal_range --max-states 20000
-expect 0 "ran 1 scenario .* 1 passed, 0 failed" -- run --semantics seed "$tmp/diff"   # one kind, one witness
-expect 0 "1 passed, 0 failed" -- run --semantics seed+resume_signal_range "$tmp/diff"
+expect 0 "ran 2 scenarios .* 2 passed, 0 failed" -- run --semantics seed "$tmp/diff"   # two kinds, a witness each
+expect 0 "2 passed, 0 failed" -- run --semantics seed+resume_signal_range "$tmp/diff"
+# run-time edits: a check taken out, given another errno, moved; what cannot be edited is refused
+expect 0 "6 steps, 0 expectations failed, model only \(the impl does not follow run-time edits\)" -- run --semantics seed-ATTACH_TRACED "$data/edits.scn"
+expect 0 "EPERM +\[ATTACH_TRACED, seed 457-461: Already traced \(run-time edit: EPERM instead of EBUSY\)\]" -- run --semantics seed+ATTACH_TRACED=EPERM "$data/edits.scn"
+expect 0 "1 passed, 0 failed" -- run --semantics 'seed+ATTACH_TRACED<ATTACH_SELF' "$data/edits.scn"
+expect 0 "6 steps, 0 expectations failed, model and impl agree" -- run "$data/edits.scn"
+expect 0 "8  C ptrace PT_ATTACH C +-> EPERM +\\[ATTACH_TRACED" -- run --semantics 'seed+ATTACH_SELF>ATTACH_TRACED+ATTACH_TRACED=EPERM' "$data/edits.scn"
+expect 0 "YES ATTACH_TRACED .*\(run-time edit: moved before ATTACH_SELF\)" -- explain --semantics 'seed+ATTACH_TRACED<ATTACH_SELF' "$data/edits.scn:8"
+expect 0 "out +ATTACH_TRACED .*\(run-time edit: taken out\)" -- explain --semantics seed-ATTACH_TRACED "$data/edits.scn:7"
+expect 2 "ATTACH_ANCESTOR_LOOP is not a test the kernel makes" -- run --semantics seed-ATTACH_ANCESTOR_LOOP "$data/edits.scn"
+expect 2 "PFIND finds what the checks after it read" -- run --semantics 'seed+PFIND>SYSTEM' "$data/edits.scn"
+expect 2 "not in one check list" -- diff seed 'seed+ATTACH_SELF<SETSID_PERM'
+expect 2 "no errno .ENOENT." -- diff seed seed+ATTACH_TRACED=ENOENT
 # verify --json: the verdict kinds, the bound, a witness per operation, the search legs
 if "$ptmodel" verify --procs 2 --search-procs 3 --depth 3 --json 2>/dev/null | python3 -c '
 import json, sys
@@ -298,7 +311,7 @@ fi
 # diff with Z3 giving up: the list is incomplete (exit 3), and a difference the
 # search reached that Z3 could not list is shown, not called a bug
 expect 3 "none listed \(Z3 gave up on PT_STEP" -- diff seed seed+resume_signal_range --procs 3 --timeout 1 --max-states 20000
-expect 3 "could not list \(it gave up on PT_STEP\), [0-9]+ steps" -- diff seed seed+resume_signal_range --procs 3 --timeout 1 --max-states 20000
+expect 3 "could not list \(it gave up on PT_STEP at N = 3\), [0-9]+ steps" -- diff seed seed+resume_signal_range --procs 3 --timeout 1 --max-states 20000
 # audit: a proof Z3 gives up on leaves the verdict open: exit 3
 expect 3 "Some verdicts are unknown \(Z3 gave up\): exit status 3" -- audit --procs 3 --depth 1 --complete-procs 2 --check ATTACH_SELF --timeout 1
 # a wait expectation that fails names the status reported, not only the pid

@@ -16,25 +16,43 @@ namespace ptm::diff {
 using Trace = explore::Trace;
 
 struct Options {
-  int procs = 3;
+  // Kinds are listed at every table size min_procs..procs (Z3, each complete
+  // for its size), witnesses searched at the smallest size each kind needs,
+  // growing, and the property verdicts explored at property_procs.
+  int procs = 4;
+  int min_procs = 2;
+  int property_procs = 3;
   unsigned timeout_ms = 60'000;  // Z3, per query
   long max_states = 10'000'000;  // each search
-  int oracle_depth = 6;
-  bool searches = true;          // false: the kinds only (no witnesses, no property verdicts)          // the second witness search (the oracle's alphabet) goes this deep
+  double budget_seconds = 0;     // > 0: the witness searches together stop after this long
+  int oracle_depth = 6;          // the second witness search (the complete alphabet) goes this deep
+  bool searches = true;          // false: the kinds only (no witnesses, no property verdicts)
   int threads = 2;
 };
 
 // One kind of difference. Outcome kinds: the step's outcome (kind and errno)
 // under A and under B differ. Field kinds: the outcome is the same, and the
 // next state (or the return value or wait status) differs in `field` (for
-// process fields, in some process).
+// process fields, in some process). Goal kinds: the step reaches an attacker
+// goal (model/goals.hpp) under one semantics and not under the other.
 struct Kind {
   std::string op;  // as all_operations() names it
   int op_index = 0;
   bool outcome = true;
   int kind_a = 0, err_a = 0, kind_b = 0, err_b = 0;
   std::string field;
+  std::string goal;        // a goal kind: the goal's id (outcome is false, field empty)
+  bool goal_under_b = false;  // a goal kind: reached under B and not A (else A and not B)
+  int procs = 0;           // the smallest table size at which Z3 finds it
   std::optional<Trace> witness;  // its last step is the first that differs
+  int witness_procs = 0;         // the table size of the witness
+};
+
+// One witness search: at a table size, with an alphabet.
+struct SearchRun {
+  int procs = 0;
+  bool complete_alphabet = false;
+  explore::Result result;
 };
 
 struct PropertyRow {
@@ -44,17 +62,30 @@ struct PropertyRow {
 
 struct Report {
   SemanticsMask a = 0, b = 0;
-  int procs = 0;
+  int procs = 0;      // the largest table size listed
+  int min_procs = 0;  // the smallest
   std::vector<Kind> kinds;
-  std::vector<std::string> unknown;  // operations where Z3 gave up: the list may miss kinds there
-  explore::Result search;            // the search for witnesses (the explorer's alphabet)
-  std::optional<explore::Result> oracle_search;  // the second, for kinds the first did not witness
+  std::vector<std::string> unknown;  // operations where Z3 gave up ("op at N = k"): the list may miss kinds there
+  std::vector<int> unknown_procs;    // the table size of each
+  std::vector<SearchRun> searches;   // the witness searches, in the order run
   std::optional<Trace> unexpected;   // a step differing in a way Z3 did not list (a bug; never expected)
+  int unexpected_procs = 0;
+  int property_procs = 0;
   explore::Result explore_a, explore_b;  // the property verdicts
   std::vector<PropertyRow> properties;
-  double solve_seconds = 0;
+  double solve_seconds = 0, search_seconds = 0;
 };
 
+// Every kind at table sizes opt.min_procs..opt.procs, witnesses growing the
+// table, the property verdicts at opt.property_procs.
 Report run(SemanticsMask a, SemanticsMask b, const Options& opt);
+
+// The three stages at one table size (one translation unit per N, diff_nK.cpp:
+// the symbolic rules are large to compile).
+struct Stages {
+  void (*kinds)(Report&, const Options&);
+  void (*witnesses)(Report&, const Options&, double seconds_left);
+  void (*properties)(Report&, const Options&);
+};
 
 }  // namespace ptm::diff

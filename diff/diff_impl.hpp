@@ -8,6 +8,7 @@
 #include <set>
 
 #include "diff/diff.hpp"
+#include "model/goals.hpp"
 #include "proofs/matrix.hpp"
 
 namespace ptm::diff {
@@ -60,14 +61,42 @@ inline int op_index_of(const std::vector<std::pair<Op, std::string>>& ops, const
   return -1;
 }
 
-// The kinds, by Z3: per operation, enumerate outcome pairs (blocking each pair
-// found), then the fields that can differ when the outcomes agree (requiring a
-// field not found yet), until unsat.
+// Two kinds are the same kind (at any table size).
+inline bool same_kind(const Kind& x, const Kind& y) {
+  return x.op_index == y.op_index && x.outcome == y.outcome && x.field == y.field && x.goal == y.goal &&
+         x.goal_under_b == y.goal_under_b &&
+         (!x.outcome || (x.kind_a == y.kind_a && x.err_a == y.err_a && x.kind_b == y.kind_b && x.err_b == y.err_b));
+}
+inline void add_kind(Report& rep, Kind k) {
+  for (const auto& o : rep.kinds)
+    if (same_kind(o, k)) return;  // found at a smaller table already
+  rep.kinds.push_back(std::move(k));
+}
+
+// The goals a step reaches, one bit per goal of kGoals (under the semantics in force).
+template <class D, int N>
+std::vector<Bool<D>> goals_reached(const StepCtx<D, N>& c) {
+  std::vector<Bool<D>> out;
+  for_each_goal<D, N>(c, [&](int, std::string_view, Bool<D> reached) { out.push_back(reached); });
+  return out;
+}
+inline std::vector<std::string> goal_ids() {
+  std::vector<std::string> out;
+  hana::for_each(kGoals, [&](auto t) { out.emplace_back(decltype(t)::type::id); });
+  return out;
+}
+
+// The kinds at N, by Z3: per operation, enumerate outcome pairs (blocking each
+// pair found), then the fields that can differ when the outcomes agree
+// (requiring a field not found yet), then the goals reached under one
+// semantics and not the other, until unsat. Kinds already listed at a smaller
+// table are not listed again.
 template <int N>
 void enumerate(Report& rep, const Options& opt) {
   using Sy = proofs::Sy;
   auto& c = sym::ctx();
   const auto ops = all_operations();
+  const auto gids = goal_ids();
   for (std::size_t oi = 0; oi < ops.size(); ++oi) {
     const Op op = ops[oi].first;  // not a structured binding: clang 14 cannot capture one
     const auto& name = ops[oi].second;
@@ -89,6 +118,15 @@ void enumerate(Report& rep, const Options& opt) {
     z3::expr any = out_differs;
     for (const auto& [f, d] : fields) any = any || d;
     if (any.simplify().is_false()) continue;  // the same terms: nothing can differ
+    std::vector<Bool<Sy>> ga, gb;
+    {
+      SemanticsScope scope(rep.a);
+      ga = goals_reached<Sy, N>(StepCtx<Sy, N>{pre, op, args, sa.out, sa.next});
+    }
+    {
+      SemanticsScope scope(rep.b);
+      gb = goals_reached<Sy, N>(StepCtx<Sy, N>{pre, op, args, sb.out, sb.next});
+    }
 
     z3::solver solver(c);
     z3::params p(c);
@@ -99,6 +137,13 @@ void enumerate(Report& rep, const Options& opt) {
     auto num = [](const z3::model& m, const z3::expr& e) {
       return static_cast<int>(static_cast<std::int64_t>(m.eval(e, true).get_numeral_uint64()));
     };
+    auto base = [&] {
+      Kind k;
+      k.op = name;
+      k.op_index = static_cast<int>(oi);
+      k.procs = N;
+      return k;
+    };
     bool gave_up = false;
     solver.push();
     solver.add(out_differs);
@@ -107,16 +152,15 @@ void enumerate(Report& rep, const Options& opt) {
       if (r == z3::unsat) break;
       if (r == z3::unknown) { gave_up = true; break; }
       z3::model m = solver.get_model();
-      Kind k;
-      k.op = name;
-      k.op_index = static_cast<int>(oi);
+      Kind k = base();
       k.kind_a = num(m, sa.out.kind), k.err_a = num(m, sa.out.error);
       k.kind_b = num(m, sb.out.kind), k.err_b = num(m, sb.out.error);
-      rep.kinds.push_back(k);
+      add_kind(rep, k);
       solver.add(!(sa.out.kind == Sy::num(k.kind_a) && sa.out.error == Sy::num(k.err_a) &&
                    sb.out.kind == Sy::num(k.kind_b) && sb.out.error == Sy::num(k.err_b)));
     }
     solver.pop();
+    solver.push();
     solver.add(!out_differs);
     std::set<std::string> found;
     while (!gave_up) {
@@ -132,49 +176,61 @@ void enumerate(Report& rep, const Options& opt) {
         for (const auto& [f, d] : fields) {
           if (found.count(f) || !m.eval(d, true).is_true()) continue;
           found.insert(f);
-          Kind k;
-          k.op = name;
-          k.op_index = static_cast<int>(oi);
+          Kind k = base();
           k.outcome = false;
           k.kind_a = k.kind_b = num(m, sa.out.kind);
           k.err_a = k.err_b = num(m, sa.out.error);
           k.field = f;
-          rep.kinds.push_back(k);
+          add_kind(rep, k);
         }
       }
       solver.pop();
       if (r == z3::unsat) break;
       if (r == z3::unknown) gave_up = true;
     }
-    if (gave_up) rep.unknown.push_back(name);
+    solver.pop();
+    for (std::size_t g = 0; g < gids.size() && !gave_up; ++g) {
+      for (bool under_b : {true, false}) {
+        const z3::expr only = under_b ? (gb[g] && !ga[g]) : (ga[g] && !gb[g]);
+        if (only.simplify().is_false()) continue;
+        solver.push();
+        solver.add(only);
+        auto r = solver.check();
+        solver.pop();
+        if (r == z3::unknown) { gave_up = true; break; }
+        if (r == z3::unsat) continue;
+        Kind k = base();
+        k.outcome = false;
+        k.goal = gids[g];
+        k.goal_under_b = under_b;
+        add_kind(rep, k);
+      }
+    }
+    if (gave_up) rep.unknown.push_back(name + " at N = " + std::to_string(N)), rep.unknown_procs.push_back(N);
   }
 }
 
+// Witnesses at N for the kinds Z3 lists at N or less that have none yet:
+// breadth-first under A along steps where B agrees; a step where they differ
+// is labelled with its kinds (and not gone on from). First the explorer's
+// alphabet; then, for kinds still without a witness, the complete alphabet
+// (every operation of the model, bounded argument domains: explore/alphabet.hpp)
+// to a bounded depth. `seconds`: what is left of the budget (0: none).
 template <int N>
-Report run_n(SemanticsMask a, SemanticsMask b, const Options& opt) {
-  Report rep;
-  rep.a = a, rep.b = b, rep.procs = N;
-  const SemanticsMask saved = g_semantics;
-  auto t0 = std::chrono::steady_clock::now();
-  enumerate<N>(rep, opt);
-  // A stable order: by operation, outcome kinds first, then by outcome or field.
-  std::stable_sort(rep.kinds.begin(), rep.kinds.end(), [](const Kind& x, const Kind& y) {
-    return std::tie(x.op_index, y.outcome, x.kind_a, x.err_a, x.kind_b, x.err_b, x.field) <
-           std::tie(y.op_index, x.outcome, y.kind_a, y.err_a, y.kind_b, y.err_b, y.field);
-  });
-  rep.solve_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-  if (!opt.searches) return rep;
-
-  // Witnesses: breadth-first under A along steps where B agrees; a step where
-  // they differ is labelled with its kinds (and not gone on from).
+void search_witnesses(Report& rep, const Options& opt, double seconds) {
+  const SemanticsMask a = rep.a, b = rep.b;
   const auto ops = all_operations();
+  const auto gids = goal_ids();
   std::map<std::tuple<int, int, int, int, int>, int> outcome_label;
   std::map<std::pair<int, std::string>, int> field_label;
+  std::map<std::tuple<int, std::size_t, bool>, int> goal_label;
   for (std::size_t i = 0; i < rep.kinds.size(); ++i) {
     const auto& k = rep.kinds[i];
     if (k.outcome) outcome_label[{k.op_index, k.kind_a, k.err_a, k.kind_b, k.err_b}] = static_cast<int>(i);
-    else field_label[{k.op_index, k.field}] = static_cast<int>(i);
+    else if (k.goal.empty()) field_label[{k.op_index, k.field}] = static_cast<int>(i);
+    else
+      goal_label[{k.op_index, static_cast<std::size_t>(std::find(gids.begin(), gids.end(), k.goal) - gids.begin()),
+                  k.goal_under_b}] = static_cast<int>(i);
   }
   const int unexpected = static_cast<int>(rep.kinds.size());
   auto labeler = [&](const StepCtx<Concrete, N>& c, std::vector<int>& out) {
@@ -184,65 +240,95 @@ Report run_n(SemanticsMask a, SemanticsMask b, const Options& opt) {
       other = concrete_step<N>(c.pre, c.op, c.args);
     }
     const int oi = op_index_of(ops, c.op);
-    if (c.out.kind != other.out.kind || c.out.error != other.out.error) {
+    auto put = [&](int l) {
+      if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
+    };
+    const bool outcome_differs = c.out.kind != other.out.kind || c.out.error != other.out.error;
+    StepOf<Concrete, N> mine{c.out, c.post};
+    if (!outcome_differs && same(mine, other)) return;
+    if (outcome_differs) {
       auto it = outcome_label.find({oi, static_cast<int>(c.out.kind), static_cast<int>(c.out.error),
                                     static_cast<int>(other.out.kind), static_cast<int>(other.out.error)});
-      out.push_back(it == outcome_label.end() ? unexpected : it->second);
-      return;
+      put(it == outcome_label.end() ? unexpected : it->second);
+    } else {
+      step_diffs<Concrete, N>(mine, other, [&](const std::string& f, const auto& x, const auto& y) {
+        if (x == y) return;
+        auto it = field_label.find({oi, f});
+        put(it == field_label.end() ? unexpected : it->second);
+      });
     }
-    StepOf<Concrete, N> mine{c.out, c.post};
-    if (same(mine, other)) return;
-    step_diffs<Concrete, N>(mine, other, [&](const std::string& f, const auto& x, const auto& y) {
-      if (x == y) return;
-      auto it = field_label.find({oi, f});
-      const int l = it == field_label.end() ? unexpected : it->second;
-      if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
-    });
+    const auto ga = goals_reached<Concrete, N>(c);
+    std::vector<Bool<Concrete>> gb;
+    {
+      SemanticsScope under_b(b);
+      gb = goals_reached<Concrete, N>(StepCtx<Concrete, N>{c.pre, c.op, c.args, other.out, other.next});
+    }
+    for (std::size_t g = 0; g < gids.size(); ++g) {
+      if (ga[g] == gb[g]) continue;
+      auto it = goal_label.find({oi, g, gb[g]});
+      put(it == goal_label.end() ? unexpected : it->second);
+    }
   };
-  // First the explorer's alphabet (exhaustive for small N); then, for kinds
-  // still without a witness, the complete alphabet (every operation of the model,
-  // bounded argument domains: explore/alphabet.hpp) to a
-  // bounded depth.
+  const auto t0 = std::chrono::steady_clock::now();
+  const SemanticsMask saved = g_semantics;
   g_semantics = a;
   for (explore::Alphabet alpha : {explore::Alphabet::search, explore::Alphabet::complete}) {
-    bool missing = rep.kinds.empty();
-    for (const auto& k : rep.kinds) missing |= !k.witness;
-    if (alpha == explore::Alphabet::complete && !missing) break;
+    std::vector<char> wanted(rep.kinds.size() + 1, 0);
+    bool missing = false;
+    for (std::size_t i = 0; i < rep.kinds.size(); ++i)
+      if (rep.kinds[i].procs <= N && !rep.kinds[i].witness) wanted[i] = 1, missing = true;
+    // Where Z3 gave up, the search runs to its bounds (a difference it reaches is one Z3 could not list).
+    const bool gave_up = std::find(rep.unknown_procs.begin(), rep.unknown_procs.end(), N) != rep.unknown_procs.end();
+    if (!missing && !(gave_up && alpha == explore::Alphabet::search)) break;
+    const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (seconds > 0 && used >= seconds) break;
     explore::Options xo;
     xo.alphabet = alpha;
     xo.max_states = opt.max_states;
     xo.threads = opt.threads;
     xo.stop_at_labels = true;
+    if (missing && !gave_up) xo.wanted_labels = wanted;
+    if (seconds > 0) xo.max_seconds = seconds - used;
     if (alpha == explore::Alphabet::complete) xo.max_depth = opt.oracle_depth;
     explore::Explorer<N> ex(xo, labeler, unexpected + 1);
     auto r = ex.run();
-    if (alpha == explore::Alphabet::search) rep.search = r;
-    else rep.oracle_search = r;
+    rep.searches.push_back({N, alpha == explore::Alphabet::complete, r});
     for (auto& l : ex.labelled()) {
       if (l.label == unexpected) {
-        if (!rep.unexpected) rep.unexpected = l.trace;
-      } else if (!rep.kinds[l.label].witness || rep.kinds[l.label].witness->size() > l.trace.size()) {
+        if (!rep.unexpected) rep.unexpected = l.trace, rep.unexpected_procs = N;
+      } else if (!rep.kinds[l.label].witness) {
         rep.kinds[l.label].witness = l.trace;
+        rep.kinds[l.label].witness_procs = N;
       }
     }
   }
+  g_semantics = saved;
+}
 
-  // The property verdicts of each.
+// The property verdicts of each semantics: every reachable state at N (or the bound).
+template <int N>
+void explore_properties(Report& rep, const Options& opt) {
+  const SemanticsMask saved = g_semantics;
   explore::Options vo;
   vo.max_states = opt.max_states;
   vo.threads = opt.threads;
-  g_semantics = a;
+  g_semantics = rep.a;
   rep.explore_a = explore::Explorer<N>(vo).run();
-  g_semantics = b;
+  g_semantics = rep.b;
   rep.explore_b = explore::Explorer<N>(vo).run();
   g_semantics = saved;
+  rep.property_procs = N;
   for (const auto& id : rep.explore_a.properties) {
     PropertyRow r{id};
     for (const auto& v : rep.explore_a.violations) r.violated_a |= v.property == id;
     for (const auto& v : rep.explore_b.violations) r.violated_b |= v.property == id;
     rep.properties.push_back(r);
   }
-  return rep;
+}
+
+template <int N>
+constexpr Stages stages_n() {
+  return {&enumerate<N>, &search_witnesses<N>, &explore_properties<N>};
 }
 
 }  // namespace ptm::diff

@@ -2,5 +2,5 @@
 #include "diff/diff_impl.hpp"
 
 namespace ptm::diff {
-Report run_2(SemanticsMask a, SemanticsMask b, const Options& opt) { return run_n<2>(a, b, opt); }
+Stages stages_2() { return stages_n<2>(); }
 }  // namespace ptm::diff

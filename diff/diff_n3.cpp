@@ -2,5 +2,5 @@
 #include "diff/diff_impl.hpp"
 
 namespace ptm::diff {
-Report run_3(SemanticsMask a, SemanticsMask b, const Options& opt) { return run_n<3>(a, b, opt); }
+Stages stages_3() { return stages_n<3>(); }
 }  // namespace ptm::diff

@@ -2,5 +2,5 @@
 #include "diff/diff_impl.hpp"
 
 namespace ptm::diff {
-Report run_4(SemanticsMask a, SemanticsMask b, const Options& opt) { return run_n<4>(a, b, opt); }
+Stages stages_4() { return stages_n<4>(); }
 }  // namespace ptm::diff

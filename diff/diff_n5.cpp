@@ -2,5 +2,5 @@
 #include "diff/diff_impl.hpp"
 
 namespace ptm::diff {
-Report run_5(SemanticsMask a, SemanticsMask b, const Options& opt) { return run_n<5>(a, b, opt); }
+Stages stages_5() { return stages_n<5>(); }
 }  // namespace ptm::diff

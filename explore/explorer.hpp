@@ -48,6 +48,12 @@ struct Options {
   // labels the steps where two semantics differ and searches only along
   // steps where they agree).
   bool stop_at_labels = false;
+  // With a labeler: stop as soon as every label marked here has been found
+  // (stopped_by "labelled"). The traces found stay shortest: the search is
+  // breadth-first, so a label first found in the level where it stops has
+  // that level's length. Empty: explore on.
+  std::vector<char> wanted_labels;
+  double max_seconds = 0;  // > 0: stop (partial, "time") after this long
   std::function<void(const struct Progress&)> progress;  // called between batches
 };
 
@@ -72,7 +78,7 @@ struct Result {
   int depth = 0;             // levels completed: every state within this many steps was expanded
   std::vector<long> per_level;  // states first reached at each depth
   bool complete = false;     // the whole reachable space was explored
-  std::string stopped_by;    // why not complete: "max-states", "max-memory", "max-depth"
+  std::string stopped_by;    // why not complete: "max-states", "max-memory", "max-depth", "time", "labelled"
   double seconds = 0;
   double memory_bytes = 0;   // visited set and queues at the end
   double encoded_bytes = 0;  // the encodings alone
@@ -238,7 +244,12 @@ class Explorer {
           stop = true;
           break;
         }
-        if (states_ >= opt_.max_states) res.stopped_by = "max-states", stop = true;
+        bool all_wanted = !opt_.wanted_labels.empty();
+        for (std::size_t l = 0; l < opt_.wanted_labels.size() && all_wanted; ++l)
+          all_wanted = !opt_.wanted_labels[l] || (l < labels_found_.size() && labels_found_[l]);
+        if (all_wanted) res.stopped_by = "labelled", stop = true;
+        else if (opt_.max_seconds > 0 && now() >= opt_.max_seconds) res.stopped_by = "time", stop = true;
+        else if (states_ >= opt_.max_states) res.stopped_by = "max-states", stop = true;
         else if (memory() >= opt_.max_memory_gib * 1073741824.0) res.stopped_by = "max-memory", stop = true;
         if (opt_.progress) {
           Progress p;

@@ -93,17 +93,48 @@ inline std::vector<Obligation> all_obligations() {
 // Proves the obligations for one operation (sharing the symbolic step between
 // them). `keep` selects which; `smt2_dir`, if set, receives one SMT-LIB2 file per
 // query. D is Symbolic, or a variant of it (a mutant: see proofs/tests/mutant_test.cpp).
+// Set when Z3 ran out of memory (a ulimit, --max-memory): its solver and
+// context may then be inconsistent (a later pop() or check() crashes, or Z3
+// aborts with "UNEXPECTED CODE WAS REACHED"), so no later query uses Z3: each
+// is unknown, and the solver is left undestroyed.
+inline bool g_z3_exhausted = false;
+
 template <int N, class D = Sy, class Rules>
 std::vector<Result> prove_operation(const Op& op, const std::string& op_name,
                                     const std::function<bool(const Obligation&)>& keep, unsigned timeout_ms,
                                     const std::string& smt2_dir, Rules&& rules) {
   std::vector<Result> out;
+  auto not_run = [&](const Obligation& ob) {
+    Result r;
+    r.ob = ob;
+    r.verdict = UNKNOWN;
+    r.reason = "not run: Z3 ran out of memory on an earlier query";
+    out.push_back(r);
+  };
+  // Every obligation of the operation, in order: (obligation, hypothesis, conclusion) to `f`, built lazily.
+  auto obligations = [&](auto&& f) {
+    hana::for_each(kProperties, [&](auto t) {
+      using P = typename decltype(t)::type;
+      Obligation ob{op, op_name, std::string(P::id), false};
+      if (keep(ob)) f(ob, t, std::false_type{});
+    });
+    hana::for_each(kInvariants, [&](auto t) {
+      using I = typename decltype(t)::type;
+      Obligation ob{op, op_name, std::string(I::id), true};
+      if (keep(ob)) f(ob, t, std::true_type{});
+    });
+  };
+  if (g_z3_exhausted) {
+    obligations([&](const Obligation& ob, auto, auto) { not_run(ob); });
+    return out;
+  }
   auto& c = sym::ctx();
   const State<D, N> pre = fresh<State<D, N>>("s");
   const Args<D> args = fresh<Args<D>>("a");
   auto st = rules(pre, op, args);
   StepCtx<D, N> ctx{pre, op, args, st.out, st.next};
-  z3::solver solver(c);
+  auto* solver_p = new z3::solver(c);  // not deleted once Z3 has run out of memory
+  z3::solver& solver = *solver_p;
   z3::params p(c);
   p.set("timeout", timeout_ms);
   solver.set(p);
@@ -122,6 +153,13 @@ std::vector<Result> prove_operation(const Op& op, const std::string& op_name,
       res = solver.check();
     } catch (const z3::exception& e) {  // out of memory (a ulimit, --max-memory): the query is unknown
       r.reason = e.msg();
+      g_z3_exhausted = true;
+    }
+    if (g_z3_exhausted) {
+      r.verdict = UNKNOWN;
+      r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      out.push_back(r);
+      return;
     }
     switch (res) {
       case z3::unsat: r.verdict = PROVED; break;
@@ -161,21 +199,17 @@ std::vector<Result> prove_operation(const Op& op, const std::string& op_name,
     solver.pop();
     out.push_back(r);
   };
-  hana::for_each(kProperties, [&](auto t) {
+  obligations([&](const Obligation& ob, auto t, auto invariant) {
+    if (g_z3_exhausted) return not_run(ob);
     using P = typename decltype(t)::type;
-    Obligation ob{op, op_name, std::string(P::id), false};
-    if (!keep(ob)) return;
-    if constexpr (P::is_step)
+    if constexpr (decltype(invariant)::value)
+      query(ob, sym::ctx().bool_val(true), P::template holds<D, N>(st.next));
+    else if constexpr (P::is_step)
       query(ob, sym::ctx().bool_val(true), P::template holds<D, N>(ctx));
     else
       query(ob, P::template holds<D, N>(pre), P::template holds<D, N>(st.next));
   });
-  hana::for_each(kInvariants, [&](auto t) {
-    using I = typename decltype(t)::type;
-    Obligation ob{op, op_name, std::string(I::id), true};
-    if (!keep(ob)) return;
-    query(ob, sym::ctx().bool_val(true), I::template holds<D, N>(st.next));
-  });
+  if (!g_z3_exhausted) delete solver_p;
   return out;
 }
 

@@ -19,8 +19,10 @@ namespace sym {
 inline constexpr unsigned kWidth = 64;
 // The context every expression lives in.
 inline z3::context& ctx() {
-  static z3::context c;  // one per process: proofs run one query at a time per process
-  return c;
+  // One per process: proofs run one query at a time per process. Never
+  // destroyed: after Z3 has run out of memory its destructor may crash.
+  static z3::context* c = new z3::context;
+  return *c;
 }
 // Domain values: z3::expr with a default. (Inside them, write sym::ctx():
 // a bare ctx() is z3::object's member.) With a default (needed by std::array and the

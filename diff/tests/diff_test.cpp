@@ -10,6 +10,7 @@
 #include "cli/run.hpp"
 #include "cli/scenario_writer.hpp"
 #include "diff/diff.hpp"
+#include "model/goals.hpp"
 #include "model/semantics_names.hpp"
 
 using namespace ptm;
@@ -18,8 +19,9 @@ namespace {
 
 using OutcomeKind = std::tuple<std::string, int, int, int, int>;  // op, kind A, errno A, kind B, errno B
 
-diff::Report kinds_of(SemanticsMask b) {
+diff::Report kinds_of(SemanticsMask b, int procs = 3) {
   diff::Options o;
+  o.procs = procs;
   o.searches = false;
   return diff::run(0, b, o);
 }
@@ -33,10 +35,18 @@ std::set<OutcomeKind> outcome_kinds(const diff::Report& r) {
 std::set<std::pair<std::string, std::string>> field_kinds(const diff::Report& r) {
   std::set<std::pair<std::string, std::string>> s;
   for (const auto& k : r.kinds)
-    if (!k.outcome) s.insert({k.op, k.field});
+    if (!k.outcome && k.goal.empty()) s.insert({k.op, k.field});
+  return s;
+}
+using GoalKind = std::tuple<std::string, std::string, bool>;  // op, goal, reached under B (not A)
+std::set<GoalKind> goal_kinds(const diff::Report& r) {
+  std::set<GoalKind> s;
+  for (const auto& k : r.kinds)
+    if (!k.goal.empty()) s.insert({k.op, k.goal, k.goal_under_b});
   return s;
 }
 SemanticsMask only(DeltaId d) { return SemanticsMask{1} << d; }
+bool sanitized() { return std::getenv("PTMODEL_SANITIZED") != nullptr; }
 
 TEST(Diff, SeedAgainstItselfHasNoKinds) {
   auto r = kinds_of(0);
@@ -77,18 +87,23 @@ TEST(Diff, AttachClearsSigStopChangesOnlyTheStateAfterPtAttach) {
 // (instrumented, the full space takes two minutes): the witness (5 steps) and
 // the violation under A are found within that; that B repairs it needs the
 // whole space.
-bool sanitized() { return std::getenv("PTMODEL_SANITIZED") != nullptr; }
 
 TEST(Diff, ResumeSignalRangeRefusesPtStepWithABadSignalAndRepairsXstatValid) {
   diff::Options o;
+  o.procs = 3;
   if (sanitized()) o.max_states = 20'000;
   const SemanticsMask b = only(D_RESUME_SIGNAL_RANGE);
   auto r = diff::run(0, b, o);
   EXPECT_TRUE(r.unknown.empty());
   EXPECT_FALSE(r.unexpected.has_value());
-  ASSERT_EQ(r.kinds.size(), 1u);
   EXPECT_EQ(outcome_kinds(r), (std::set<OutcomeKind>{{"PT_STEP", K_OK, 0, K_ERR, BSD_EINVAL}}));
+  EXPECT_TRUE(field_kinds(r).empty());
+  // The seed's PT_STEP leaves the bad signal in p_xstat, which issignal() will write past sigset_t.
+  EXPECT_EQ(goal_kinds(r), (std::set<GoalKind>{{"PT_STEP", "GOAL_FAULT", false}}));
+  ASSERT_EQ(r.kinds.size(), 2u);
+  ASSERT_TRUE(r.kinds[0].outcome);
   ASSERT_TRUE(r.kinds[0].witness.has_value());
+  EXPECT_EQ(r.kinds[0].witness_procs, 3);
   const auto& w = *r.kinds[0].witness;
   // Every step but the last agrees; the last differs as listed.
   for (SemanticsMask m : {SemanticsMask{0}, b}) {
@@ -129,6 +144,41 @@ TEST(Diff, RemovingAttachTracedLetsPtAttachSucceedOnATracedProcess) {
   EXPECT_TRUE(field_kinds(r).empty());
 }
 
+// A second debugger takes the tracee: a goal kind. Z3 lists it at N = 3 already
+// (from a state that satisfies the invariants but no run reaches: a tracee of
+// proc0), and the growing search finds its witness at N = 4, where a second
+// debugger exists, after the searches at N = 2 and 3 found none.
+TEST(Diff, WithoutAttachTracedASecondDebuggerTakesTheTraceeAtFourProcesses) {
+  diff::Options o;
+  o.procs = 4;
+  o.property_procs = 2;  // the verdicts are not what this test is about
+  o.max_states = sanitized() ? 50'000 : 2'000'000;  // the command's default; the witness at N = 4 is within 20,000
+  const SemanticsMask b = edited("seed-ATTACH_TRACED");
+  auto r = diff::run(0, b, o);
+  EXPECT_TRUE(r.unknown.empty());
+  EXPECT_FALSE(r.unexpected.has_value());
+  const diff::Kind* take = nullptr;
+  for (const auto& k : r.kinds)
+    if (k.goal == "GOAL_TAKE_TRACEE") take = &k;
+  ASSERT_NE(take, nullptr);
+  EXPECT_TRUE(take->goal_under_b);
+  EXPECT_EQ(take->op, "PT_ATTACH");
+  EXPECT_LE(take->procs, 4);
+  ASSERT_TRUE(take->witness.has_value());
+  EXPECT_EQ(take->witness_procs, 4);
+  // Replayed: every step but the last agrees; the last takes the tracee under B only.
+  auto st = initial_state<Concrete, 4>();
+  const auto& w = *take->witness;
+  for (std::size_t i = 0; i + 1 < w.size(); ++i) st = concrete_step<4>(st, w[i].first, w[i].second).next;
+  for (SemanticsMask m : {SemanticsMask{0}, b}) {
+    SemanticsScope s(m);
+    auto last = concrete_step<4>(st, w.back().first, w.back().second);
+    StepCtx<Concrete, 4> c{st, w.back().first, w.back().second, last.out, last.next};
+    const bool taken = GOAL_TAKE_TRACEE::reached<Concrete, 4>(c);
+    EXPECT_EQ(taken, m == b);
+  }
+}
+
 TEST(Diff, AnotherErrnoForAttachTracedChangesOnlyThatErrno) {
   auto r = kinds_of(edited("seed+ATTACH_TRACED=EPERM"));
   EXPECT_TRUE(r.unknown.empty());
@@ -148,12 +198,14 @@ TEST(Diff, AnEditComposesWithDeltas) {
   // request go on where modern refused (with EBUSY), for every ptrace request but PT_TRACE_ME.
   auto r = diff::run(kModern, edited("modern-CANDEBUG_INEXEC_EBUSY"), [] {
     diff::Options o;
+    o.procs = 3;
     o.searches = false;
     return o;
   }());
   EXPECT_TRUE(r.unknown.empty());
   ASSERT_FALSE(r.kinds.empty());
   for (const auto& k : r.kinds) {
+    if (!k.goal.empty()) continue;
     EXPECT_TRUE(k.outcome);
     EXPECT_EQ(k.kind_a, K_ERR);
     EXPECT_EQ(k.err_a, BSD_EBUSY);

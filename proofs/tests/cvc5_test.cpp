@@ -11,6 +11,7 @@
 
 #include "proofs/verify.hpp"
 
+using namespace ptm;
 using namespace ptm::proofs;
 
 namespace {
