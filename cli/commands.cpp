@@ -374,6 +374,10 @@ int ptmodel_main(int argc, char** argv) {
   std::string vsem = "seed", vout;
   bool vjson = false;
   verify->add_option("--semantics", vsem, "the semantics to verify (seed, modern or seed+DELTA...; see `ptmodel semantics`)");
+  std::vector<std::string> vcompare;
+  verify->add_option("--compare", vcompare, "verify semantics A and B with the same options: the verdicts side by side and what changed")
+      ->expected(2)
+      ->type_name("A B");
   verify->add_option("--procs", vopt.procs, "prove at every table size 2..K, proc0 and init included (2..6; default 5)");
   verify->add_option("--search-procs", vopt.search_procs, "the witness search grows the table up to this (2..6; default 6)");
   verify->add_option("--depth", vopt.depth, "the witness search's depth cap (default 20)")->check(CLI::Range(0, 20));
@@ -471,6 +475,10 @@ int ptmodel_main(int argc, char** argv) {
       xopt.reduction = xreduction == "none" ? ptm::explore::Reduction::none : ptm::explore::Reduction::full;
       xopt.alphabet = xalphabet == "complete" ? ptm::explore::Alphabet::complete : ptm::explore::Alphabet::search;
       return ptm::cli::explore_command(xprocs, xopt, xsem, xjson, xout);
+    }
+    if (*verify && !vcompare.empty()) {
+      if (vsem != "seed" || !vout.empty()) throw scn::InputError("verify --compare A B: the semantics are A and B (no --semantics, no -o)");
+      return ptm::cli::verify_compare(vopt, vcompare[0], vcompare[1], vjson);
     }
     if (*verify) return ptm::cli::verify_command(vopt, vsem, vjson, vout);
     if (*props) return cmd_properties(pjson);

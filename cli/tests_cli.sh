@@ -193,6 +193,9 @@ expect 2 "ATTACH_ANCESTOR_LOOP is not a test the kernel makes" -- run --semantic
 expect 2 "PFIND finds what the checks after it read" -- run --semantics 'seed+PFIND>SYSTEM' "$data/edits.scn"
 expect 2 "not in one check list" -- diff seed 'seed+ATTACH_SELF<SETSID_PERM'
 expect 2 "no errno .ENOENT." -- diff seed seed+ATTACH_TRACED=ENOENT
+# verify --compare: both semantics, side by side (small bounds)
+expect 1 "XSTAT_VALID +violated \(5 steps, N = 3\) +holds for N <= 2 \(bounded\) +repaired by B \(for N <= 2, bounded\)" -- verify --compare seed seed+resume_signal_range --procs 2 --search-procs 3 --depth 5 --budget 20
+expect 2 "the semantics are A and B" -- verify --compare seed modern --semantics modern
 # verify --json: the verdict kinds, the bound, a witness per operation, the search legs
 if "$ptmodel" verify --procs 2 --search-procs 3 --depth 3 --json 2>/dev/null | python3 -c '
 import json, sys
