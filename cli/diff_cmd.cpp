@@ -63,6 +63,44 @@ scn::Witness witness_scenario(const diff::Trace& trace, const std::string& heade
     while (!op.empty() && op.back() == ' ') op.pop_back();
     out += fmt::format("{} -> [{}] {} [{}] {}\n", op, na, x.substr(ax + 4), nb, y.substr(ay + 4));
   }
+  // What the last step leaves different, field by field, stated per semantics
+  // (`expect [A] NAME FIELD...`), so the witness asserts its difference.
+  try {
+    auto sc = scn::parse("witness.scn", out);
+    std::vector<scn::StepRecord> last;
+    for (SemanticsMask m : {a, b}) {
+      SemanticsScope s(m);
+      std::ostringstream sink;
+      auto r = scn::run_scenario(sc, sink, {.quiet = true, .model_only = true});
+      if (!r.steps.empty()) last.push_back(r.steps.back());
+    }
+    if (last.size() == 2) {
+      const auto& names = last[0].names;
+      auto name_of = [&](std::int64_t slot) -> std::string {
+        if (slot == NOPROC) return "NULL";
+        return slot >= 0 && slot < static_cast<std::int64_t>(names.size()) && !names[slot].empty() ? names[slot] : "";
+      };
+      std::string facts[2];
+      for (int slot = 0; slot < procs; ++slot) {
+        const auto& pa = last[0].post.procs[slot];
+        const auto& pb = last[1].post.procs[slot];
+        if (name_of(slot).empty() || pa.p_state == PRS_FREE || pb.p_state == PRS_FREE) continue;
+        std::string fa, fb;
+        for (const auto& key : scn::field_names()) {
+          const std::string ta = scn::field_text(pa, key, name_of), tb = scn::field_text(pb, key, name_of);
+          if (ta == tb || ta.empty() || tb.empty()) continue;  // the same, or a link to a process with no name yet
+          fa += " " + scn::field_fact(key, ta);
+          fb += " " + scn::field_fact(key, tb);
+        }
+        if (fa.empty()) continue;
+        facts[0] += fmt::format("expect [{}] {}{}\n", na, name_of(slot), fa);
+        facts[1] += fmt::format("expect [{}] {}{}\n", nb, name_of(slot), fb);
+      }
+      out += facts[0] + facts[1];
+    }
+  } catch (const std::exception& e) {
+    w.note = e.what();
+  }
   w.scenario = out;
   // It must replay under both, on model and impl.
   try {

@@ -291,12 +291,21 @@ class Run {
     const bool gone = n.gone;
     const Proc<C> p = gone ? empty_proc<C>() : s_.procs[n.slot];
     std::vector<std::string> bad;
+    if (l.only_under && *l.only_under != current_semantics()) {
+      // `expect [SEM] ...` under another semantics: nothing to check.
+      if (!opt_.quiet) out_ << fmt::format("{:4}  {:<44}    (not under this semantics)\n", l.line, l.text);
+      return rec;
+    }
     for (const Fact& f : l.facts) {
       bool live = !gone && p.p_state == PRS_NORMAL;
       bool ok = true;
       std::string actual;
       const char* where = gone ? "gone" : p.p_state == PRS_ZOMBIE ? "a zombie" : P_SHOULDSTOP<C>(p) ? "stopped" : "running";
-      if (f.key == "running") ok = live && !P_SHOULDSTOP<C>(p);
+      if (f.field) {
+        const std::string have = gone ? "-" : field_text(p, f.key, [&](std::int64_t slot) { return slot_name(slot); });
+        ok = !gone && have == f.value;
+        actual = fmt::format("{} is {}", f.key, have);
+      } else if (f.key == "running") ok = live && !P_SHOULDSTOP<C>(p);
       else if (f.key == "stopped") ok = live && P_SHOULDSTOP<C>(p);
       else if (f.key == "zombie") ok = !gone && p.p_state == PRS_ZOMBIE;
       else if (f.key == "gone") ok = gone;

@@ -58,6 +58,47 @@ const std::map<std::string, OpKind> kActorOps = {
     {"jail", OP_JAIL},           {"getppid", OP_GETPPID},   {"setsid", OP_SETSID},   {"setpgid", OP_SETPGID},
 };
 
+// The fields of struct proc (and its p_ucred) that `expect` can state, with how their values are written.
+enum class FieldKind { flag, number, link, signal, sigset, groups };
+const std::vector<std::pair<std::string, FieldKind>>& field_table() {
+  static const std::vector<std::pair<std::string, FieldKind>> table = [] {
+    std::vector<std::pair<std::string, FieldKind>> t;
+    auto add = [&](const std::string& k, auto v) {
+      using T = std::decay_t<decltype(v)>;
+      FieldKind kind = std::is_same_v<T, bool> ? FieldKind::flag : FieldKind::number;
+      if (k == "p_pptr" || k == "g_oparent" || k == "g_waiter") kind = FieldKind::link;
+      if (k == "p_xstat" || k == "td_sig") kind = FieldKind::signal;
+      if (k == "p_siglist") kind = FieldKind::sigset;
+      if (k == "cr_groups") kind = FieldKind::groups;
+      t.push_back({k, kind});
+    };
+    const Proc<Concrete> p = empty_proc<Concrete>();
+    hana::for_each(hana::keys(p), [&](auto key) {
+      const std::string k = hana::to<char const*>(key);
+      if constexpr (std::is_same_v<std::decay_t<decltype(hana::at_key(p, key))>, Ucred<Concrete>>) {
+        hana::for_each(hana::keys(p.p_ucred), [&](auto ck) {
+          const std::string c = hana::to<char const*>(ck);
+          if constexpr (requires { std::tuple_size<std::decay_t<decltype(hana::at_key(p.p_ucred, ck))>>::value; })
+            add(c, std::int64_t{});
+          else
+            add(c, hana::at_key(p.p_ucred, ck));
+        });
+      } else if constexpr (requires { std::tuple_size<std::decay_t<decltype(hana::at_key(p, key))>>::value; }) {
+        add(k, std::int64_t{});
+      } else {
+        add(k, hana::at_key(p, key));
+      }
+    });
+    return t;
+  }();
+  return table;
+}
+FieldKind field_kind(const std::string& key) {
+  for (const auto& [k, kind] : field_table())
+    if (k == key) return kind;
+  return FieldKind::number;
+}
+
 class Parser {
  public:
   Parser(std::string file) : file_(std::move(file)) {
@@ -71,6 +112,7 @@ class Parser {
   Scenario run(const std::string& text) {
     Scenario sc;
     sc.file = file_;
+    sc_semantics_ = &sc.semantics;
     bool saw_procs = false;
     // A UTF-8 byte order mark is not part of the first line; CR LF and a lone
     // CR end a line as LF does.
@@ -191,6 +233,39 @@ class Parser {
     std::string out;
     for (auto sig : sigs) out += (out.empty() ? "" : ",") + signal_name(sig);
     return out;
+  }
+
+  // A fact about a field of struct proc: FLAG, !FLAG, FLAG=0|1, FIELD=VALUE; nullopt if `w` names no field.
+  std::optional<Fact> field_fact_of(const std::string& w) const {
+    const bool negated = !w.empty() && w[0] == '!';
+    auto [k, v] = kv(negated ? w.substr(1) : w);
+    const auto& names = field_names();
+    if (std::find(names.begin(), names.end(), k) == names.end()) return std::nullopt;
+    const FieldKind kind = field_kind(k);
+    Fact f{k, v, true};
+    if (kind == FieldKind::flag) {
+      if (negated ? !v.empty() : !(v.empty() || v == "0" || v == "1"))
+        fail(fmt::format("`{}` is a flag: write {}, !{} or {}=0|1", w, k, k, k));
+      f.value = negated || v == "0" ? "0" : "1";
+      return f;
+    }
+    if (negated || v.empty()) fail(fmt::format("`{}` is not a flag: write {}=VALUE", w, k));
+    switch (kind) {
+      case FieldKind::link:
+        if (v != "NULL") known(v);
+        break;
+      case FieldKind::signal: f.value = std::to_string(signal_or_number(v)); break;
+      case FieldKind::sigset: f.value = sigset_fact(v); break;
+      case FieldKind::groups: {
+        std::string out;
+        std::stringstream ss(v);
+        for (std::string x; std::getline(ss, x, ',');) out += (out.empty() ? "" : ",") + std::to_string(number(x, "a gid"));
+        f.value = out;
+        break;
+      }
+      default: f.value = std::to_string(number(v, "a number")); break;
+    }
+    return f;
   }
 
   std::int64_t signal_or_number(const std::string& s) const {
@@ -341,15 +416,32 @@ class Parser {
       return;
     }
     if (head == "expect") {
-      if (w.size() < 3) fail("expected `expect NAME FACT...`");
-      known(w[1]);
+      std::size_t first = 1;
+      if (w.size() > 1 && w[1].size() > 2 && w[1].front() == '[' && w[1].back() == ']') {
+        // expect [SEM] NAME FACT...: checked only under SEM
+        const std::string name = w[1].substr(1, w[1].size() - 2);
+        auto parsed = parse_semantics(name);
+        if (!parsed.mask) fail(parsed.error);
+        l.only_under = *parsed.mask;
+        if (std::find(sc_semantics_->begin(), sc_semantics_->end(), *parsed.mask) == sc_semantics_->end())
+          sc_semantics_->push_back(*parsed.mask);
+        first = 2;
+      }
+      if (w.size() < first + 2) fail("expected `expect [SEM] NAME FACT...`");
+      known(w[first]);
       l.type = Line::EXPECT_STATE;
-      l.actor = w[1];
-      for (std::size_t i = 2; i < w.size(); ++i) {
+      l.actor = w[first];
+      for (std::size_t i = first + 1; i < w.size(); ++i) {
+        if (auto f = field_fact_of(w[i])) {
+          l.facts.push_back(*f);
+          continue;
+        }
         auto [k, v] = kv(w[i]);
         if (v.empty() ? !kStateFacts.count(k) : !kValueFacts.count(k))
           fail(fmt::format("unknown fact `{}` (running, stopped, zombie, gone, traced, untraced, exiting, inexec, "
-                           "sugid, swapped, inmem, parent=, oppid=, xstat=, pending=, pgid=, sid=)", w[i]));
+                           "sugid, swapped, inmem, parent=, oppid=, xstat=, pending=, pgid=, sid=, or a field of "
+                           "struct proc: FLAG, !FLAG, FIELD=VALUE, e.g. P_WAITED, !P_STOPPED_SIG, td_sig=SIGSTOP, "
+                           "cr_uid=1001, g_oparent=P)", w[i]));
         if (k == "parent") known(v);
         // Values are checked here, and numbers written out in decimal for the runner.
         if (k == "pgid" || k == "sid" || k == "oppid") {
@@ -525,6 +617,7 @@ class Parser {
   std::string file_;
   int lineno_ = 0;
   std::set<std::string> names_;
+  std::vector<SemanticsMask>* sc_semantics_ = nullptr;  // the scenario being parsed: the semantics it names
 };
 
 }  // namespace
@@ -622,6 +715,48 @@ std::string request_name(Req r) {
   for (const auto& [k, v] : kRequests)
     if (v == r) return k;
   return "PT_UNKNOWN";
+}
+
+const std::vector<std::string>& field_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [k, kind] : field_table()) out.push_back(k);
+    return out;
+  }();
+  return names;
+}
+
+std::string field_text(const Proc<Concrete>& p, const std::string& key, const std::function<std::string(std::int64_t)>& slot_name) {
+  std::string out;
+  auto put = [&](const std::string& k, const auto& v) {
+    if (k != key) return;
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, bool>) {
+      out = v ? "1" : "0";
+    } else if constexpr (std::is_same_v<T, Sigset<Concrete>>) {
+      for (int sig = 1; sig <= _SIG_MAXSIG; ++sig)
+        if (sigismember<Concrete>(v, sig)) out += (out.empty() ? "" : ",") + signal_name(sig);
+      if (out.empty()) out = "none";
+    } else if constexpr (requires { std::tuple_size<T>::value; }) {
+      for (const auto& x : v) out += (out.empty() ? "" : ",") + std::to_string(x);
+    } else {
+      out = field_kind(k) == FieldKind::link ? slot_name(v) : std::to_string(v);
+    }
+  };
+  hana::for_each(hana::keys(p), [&](auto key_) {
+    const std::string k = hana::to<char const*>(key_);
+    const auto& v = hana::at_key(p, key_);
+    if constexpr (std::is_same_v<std::decay_t<decltype(v)>, Ucred<Concrete>>)
+      hana::for_each(hana::keys(v), [&](auto ck) { put(hana::to<char const*>(ck), hana::at_key(v, ck)); });
+    else
+      put(k, v);
+  });
+  return out;
+}
+
+std::string field_fact(const std::string& key, const std::string& text) {
+  if (field_kind(key) == FieldKind::flag) return text == "1" ? key : "!" + key;
+  return key + "=" + text;
 }
 
 }  // namespace ptm::scn

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -31,9 +32,21 @@ struct Expect {
 
 struct Fact {
   std::string key;    // running, stopped, zombie, gone, traced, untraced, exiting, inexec, sugid, swapped,
-                      // parent, oppid, xstat, pending, pgid, sid
-  std::string value;  // for key=value facts
+                      // parent, oppid, xstat, pending, pgid, sid; or a field of struct proc (field_names())
+  std::string value;  // for key=value facts; for a field, its text as field_text() writes it
+  bool field = false;
 };
+
+// The fields `expect NAME FIELD...` can state: every field of the model's
+// struct proc and of its p_ucred, by their names (P_WAITED, p_xstat, td_sig,
+// cr_uid, cr_groups, g_oparent, ...).
+const std::vector<std::string>& field_names();
+// The text of a field: a flag 1 or 0; a process link (p_pptr, g_oparent,
+// g_waiter) by the name slot_name gives; p_siglist as `pending=` writes it;
+// cr_groups as numbers separated by commas; any other field in decimal.
+std::string field_text(const Proc<Concrete>& p, const std::string& key, const std::function<std::string(std::int64_t)>& slot_name);
+// The fact that states a field's text: FLAG, !FLAG or FIELD=TEXT.
+std::string field_fact(const std::string& key, const std::string& text);
 
 struct Line {
   int line = 0;
@@ -51,6 +64,7 @@ struct Line {
   // semantics (then `expect` is empty); expect_of() picks the one in force.
   std::vector<std::pair<SemanticsMask, Expect>> under;
   std::vector<Fact> facts;  // EXPECT_STATE
+  std::optional<SemanticsMask> only_under;  // `expect [SEM] NAME ...`: checked only under SEM
 };
 
 // The expectation of a step under the semantics in force: its `[SEM]`

@@ -181,6 +181,16 @@ expect 1 "PT_STEP +reaches GOAL_FAULT under A only +N=3 +witness" -- diff seed s
 expect 1 "XSTAT_VALID +violated +not found +B's search bounded: repair not shown" -- diff seed seed+resume_signal_range --max-states 20000
 expect 0 "ran 2 scenarios .* 2 passed, 0 failed" -- run --semantics seed "$tmp/diff"   # two kinds, a witness each
 expect 0 "2 passed, 0 failed" -- run --semantics seed+resume_signal_range "$tmp/diff"
+# facts about any field of struct proc, and per-semantics `expect [SEM]` lines
+expect 0 "1 passed, 0 failed" -- run "$data/fields.scn"
+expect 0 "1 passed, 0 failed" -- run --semantics modern "$data/fields.scn"
+expect 0 "9  expect \[seed\] C P_STOPPED_SIG=1 +\(not under this semantics\)" -- run --semantics modern "$data/fields.scn"
+printf 'spawn P uid=1001 gid=1001\nP fork C -> C\nexpect C P_TRACED td_sig=SIGSTOP\n' > "$tmp/fields_bad.scn"
+expect 1 "expected P_TRACED=1 but P_TRACED is 0; td_sig=17 but td_sig is 0" -- run "$tmp/fields_bad.scn"
+printf 'spawn P uid=1001 gid=1001\nexpect P !p_pid\n' > "$tmp/fields_bad2.scn"
+expect 2 "fields_bad2.scn:2: .!p_pid. is not a flag" -- run "$tmp/fields_bad2.scn"
+# a diff witness states the fields its last step leaves different, per semantics
+expect 1 "expect \[seed\] P1 P_WAITED p_siglist=none" -- diff seed seed+attach_clears_sig_stop --procs 3 "${diff_bound[@]}"
 # run-time edits: a check taken out, given another errno, moved; what cannot be edited is refused
 expect 0 "6 steps, 0 expectations failed, model only \(the impl does not follow run-time edits\)" -- run --semantics seed-ATTACH_TRACED "$data/edits.scn"
 expect 0 "EPERM +\[ATTACH_TRACED, seed 457-461: Already traced \(run-time edit: EPERM instead of EBUSY\)\]" -- run --semantics seed+ATTACH_TRACED=EPERM "$data/edits.scn"
