@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "cli/json.hpp"
-#include "cli/scenario_writer.hpp"
+#include "scn/scenario_writer.hpp"
 #include "proofs/audit.hpp"
 
 namespace ptm::cli {

@@ -11,9 +11,9 @@
 #include <sstream>
 
 #include "cli/json.hpp"
-#include "cli/scenario.hpp"
+#include "scn/scenario.hpp"
 #include "model/semantics_names.hpp"
-#include "cli/scenario_writer.hpp"
+#include "scn/scenario_writer.hpp"
 #include "model/goals.hpp"
 
 namespace ptm::cli {

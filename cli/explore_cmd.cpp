@@ -9,8 +9,8 @@
 #include <iostream>
 
 #include "cli/json.hpp"
-#include "cli/scenario.hpp"
-#include "cli/scenario_writer.hpp"
+#include "scn/scenario.hpp"
+#include "scn/scenario_writer.hpp"
 
 namespace ptm::cli {
 

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "cli/json.hpp"
-#include "cli/scenario_writer.hpp"
+#include "scn/scenario_writer.hpp"
 
 namespace ptm::cli {
 

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "cli/scenario_writer.hpp"
+#include "scn/scenario_writer.hpp"
 #include "explore/alphabet.hpp"
 #include "impl/trap.hpp"
 

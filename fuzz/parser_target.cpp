@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "cli/run.hpp"
-#include "cli/scenario.hpp"
+#include "scn/run.hpp"
+#include "scn/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -6,8 +6,8 @@
 #include <set>
 #include <sstream>
 
-#include "cli/run.hpp"
-#include "cli/scenario_writer.hpp"
+#include "scn/run.hpp"
+#include "scn/scenario_writer.hpp"
 #include "oracle/labels.hpp"
 
 namespace ptm::oracle {

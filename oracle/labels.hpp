@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/scenario.hpp"
+#include "scn/scenario.hpp"
 #include "model/properties.hpp"
 
 namespace ptm::oracle {

@@ -7,7 +7,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "cli/run.hpp"
+#include "scn/run.hpp"
 #include "model/applicable.hpp"
 #include "oracle/labels.hpp"
 

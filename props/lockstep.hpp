@@ -13,7 +13,7 @@
 #include <optional>
 #include <ostream>
 
-#include "cli/scenario_writer.hpp"
+#include "scn/scenario_writer.hpp"
 #include "impl/trap.hpp"
 #include "model/properties.hpp"
 #include "props/gen.hpp"

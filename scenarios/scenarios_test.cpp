@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "cli/run.hpp"
+#include "scn/run.hpp"
 #include "model/semantics_names.hpp"
 
 namespace fs = std::filesystem;

@@ -7,8 +7,8 @@
 #include <sstream>
 #include <tuple>
 
-#include "cli/run.hpp"
-#include "cli/scenario_writer.hpp"
+#include "scn/run.hpp"
+#include "scn/scenario_writer.hpp"
 #include "diff/diff.hpp"
 #include "model/goals.hpp"
 #include "model/semantics_names.hpp"

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "cli/run.hpp"
+#include "scn/run.hpp"
 #include "oracle/formats.hpp"
 #include "oracle/labels.hpp"
 

@@ -1,4 +1,4 @@
-#include "cli/scenario_writer.hpp"
+#include "scn/scenario_writer.hpp"
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/run.hpp"
+#include "scn/run.hpp"
 
 namespace ptm::scn {
 struct Explained {

@@ -1,4 +1,4 @@
-#include "cli/picture.hpp"
+#include "scn/picture.hpp"
 
 #include <fmt/format.h>
 #include <sys/wait.h>

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "cli/run.hpp"
+#include "scn/run.hpp"
 
 namespace ptm::scn {
 

@@ -1,4 +1,4 @@
-#include "cli/scenario.hpp"
+#include "scn/scenario.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

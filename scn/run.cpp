@@ -1,4 +1,4 @@
-#include "cli/run.hpp"
+#include "scn/run.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "cli/run.hpp"
+#include "scn/run.hpp"
 
 namespace ptm::scn {
 

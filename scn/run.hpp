@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "cli/scenario.hpp"
+#include "scn/scenario.hpp"
 
 namespace ptm::scn {
 

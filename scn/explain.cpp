@@ -1,10 +1,10 @@
-#include "cli/explain.hpp"
+#include "scn/explain.hpp"
 
 #include <fmt/format.h>
 
 #include <ostream>
 
-#include "cli/run.hpp"
+#include "scn/run.hpp"
 #include "model/recording.hpp"
 
 namespace ptm::scn {
