@@ -54,6 +54,21 @@ TEST(Scenarios, EverySemanticsAScenarioNamesMeetsItsExpectations) {
   EXPECT_GE(runs, 2 * ptm::D_COUNT) << "each delta's scenario names the seed and the delta";
 }
 
+// The rule for deltas: each has scenarios/deltas/NAME.scn, which names the
+// seed and `seed+NAME` in its `[SEM]` expectations (docs/semantics-changes.md).
+TEST(Scenarios, EveryDeltaHasItsScenario) {
+  for (const auto& d : ptm::kDeltas) {
+    std::string file;
+    for (const auto& f : scenario_files())
+      if (f.ends_with("/deltas/" + std::string(d.name) + ".scn")) file = f;
+    ASSERT_FALSE(file.empty()) << "delta " << d.name << " has no scenarios/deltas/" << d.name << ".scn";
+    auto sc = ptm::scn::parse_file(file);
+    const ptm::SemanticsMask own = ptm::SemanticsMask{1} << d.id;
+    EXPECT_NE(std::find(sc.semantics.begin(), sc.semantics.end(), ptm::SemanticsMask{0}), sc.semantics.end()) << file;
+    EXPECT_NE(std::find(sc.semantics.begin(), sc.semantics.end(), own), sc.semantics.end()) << file;
+  }
+}
+
 // Every finding asserts at least one violated property: that is what makes it a finding.
 TEST(Scenarios, EveryFindingNamesThePropertiesItBreaks) {
   for (const auto& f : scenario_files()) {

@@ -77,13 +77,6 @@ class Run {
     return fmt::format("{}", pid);
   }
 
-  static std::string sigset_text(const Sigset<C>& set) {
-    std::string out;
-    for (int sig = 1; sig <= _SIG_MAXSIG; ++sig)
-      if (sigismember<C>(set, sig)) out += (out.empty() ? "" : ",") + signal_name(sig);
-    return out.empty() ? "none" : out;
-  }
-
   // What changed, one line per process.
   void print_diff(const RunState& a, const RunState& b) {
     auto glob = [&](const char* name, std::int64_t x, std::int64_t y) {

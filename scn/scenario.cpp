@@ -717,6 +717,13 @@ std::string request_name(Req r) {
   return "PT_UNKNOWN";
 }
 
+std::string sigset_text(const Sigset<Concrete>& set) {
+  std::string out;
+  for (int sig = 1; sig <= _SIG_MAXSIG; ++sig)
+    if (sigismember<Concrete>(set, sig)) out += (out.empty() ? "" : ",") + signal_name(sig);
+  return out.empty() ? "none" : out;
+}
+
 const std::vector<std::string>& field_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
@@ -734,9 +741,7 @@ std::string field_text(const Proc<Concrete>& p, const std::string& key, const st
     if constexpr (std::is_same_v<T, bool>) {
       out = v ? "1" : "0";
     } else if constexpr (std::is_same_v<T, Sigset<Concrete>>) {
-      for (int sig = 1; sig <= _SIG_MAXSIG; ++sig)
-        if (sigismember<Concrete>(v, sig)) out += (out.empty() ? "" : ",") + signal_name(sig);
-      if (out.empty()) out = "none";
+      out = sigset_text(v);
     } else if constexpr (requires { std::tuple_size<T>::value; }) {
       for (const auto& x : v) out += (out.empty() ? "" : ",") + std::to_string(x);
     } else {

@@ -45,6 +45,8 @@ const std::vector<std::string>& field_names();
 // g_waiter) by the name slot_name gives; p_siglist as `pending=` writes it;
 // cr_groups as numbers separated by commas; any other field in decimal.
 std::string field_text(const Proc<Concrete>& p, const std::string& key, const std::function<std::string(std::int64_t)>& slot_name);
+// A signal set as `pending=` writes it: signal names in signal order, or `none`.
+std::string sigset_text(const Sigset<Concrete>& set);
 // The fact that states a field's text: FLAG, !FLAG or FIELD=TEXT.
 std::string field_fact(const std::string& key, const std::string& text);
 

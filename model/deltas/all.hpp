@@ -4,6 +4,8 @@
 // name does not matter; a name lists each delta at most once.
 #pragma once
 
+#include <array>
+
 #include "model/deltas/attach_clears_sig_stop.hpp"
 #include "model/deltas/detach_real_parent.hpp"
 #include "model/deltas/inexec_ebusy.hpp"
@@ -28,6 +30,31 @@ consteval bool delta_table_is_indexed() {
 }
 static_assert(delta_table_is_indexed(), "kDeltas[i].id must be i");
 
-inline constexpr SemanticsMask kModern = (SemanticsMask{1} << D_COUNT) - 1;
+// `modern`'s membership, explicit: every delta is in exactly one of these two
+// lists, so a new delta does not join `modern` by accident (the build fails
+// until it is put in one). `modern` is the deltas today's FreeBSD has.
+inline constexpr DeltaId kModernDeltas[] = {
+    D_TRACE_ME_REFUSALS,   D_WEXIT_ESRCH,         D_TRACE_STOP_REQUIRED, D_DETACH_REAL_PARENT,
+    D_ATTACH_CLEARS_SIG_STOP, D_RESUME_SIGNAL_RANGE, D_INEXEC_EBUSY,     D_UNPRIV_AFTER_SELF,
+};
+inline constexpr std::array<DeltaId, 0> kNotModernDeltas = {};  // deltas kept out of `modern`, with the reason
+
+consteval SemanticsMask modern_mask() {
+  SemanticsMask m = 0;
+  for (DeltaId d : kModernDeltas) m |= SemanticsMask{1} << d;
+  return m;
+}
+consteval bool modern_membership_is_explicit() {
+  for (int d = 0; d < D_COUNT; ++d) {
+    int times = 0;
+    for (DeltaId x : kModernDeltas) times += x == d;
+    for (DeltaId x : kNotModernDeltas) times += x == d;
+    if (times != 1) return false;
+  }
+  return true;
+}
+static_assert(modern_membership_is_explicit(),
+              "every delta is in exactly one of kModernDeltas and kNotModernDeltas (model/deltas/all.hpp)");
+inline constexpr SemanticsMask kModern = modern_mask();
 
 }  // namespace ptm
