@@ -66,6 +66,9 @@ inline std::string edit_error(const std::vector<Edit>& edits, SemanticsMask delt
       return name(e.check) + " is not a test the kernel makes (" + std::string(kind_name(c.kind)) +
              ": how the model says the code " +
              (c.kind == K_HANG ? "never ends" : c.kind == K_FAULT ? "faults" : "sleeps") + "); it cannot be edited";
+    if (e.kind == E_REMOVE && e.check == C_FORK_NOPROC)
+      return "FORK_NOPROC is the model's maxproc (its table is full): without it fork has no slot to use; ask for a "
+             "larger table (--procs) instead";
     if (e.kind == E_REMOVE || e.kind == E_ERRNO) continue;
     const CheckInfo& o = kChecks[e.other];
     if (e.other == e.check) return "a check cannot move next to itself (" + name(e.check) + ")";
