@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "model/state.hpp"
+#include "model/table.hpp"
 
 namespace ptm::explore {
 

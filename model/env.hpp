@@ -26,25 +26,23 @@ constexpr StepOf<D, N> ok_step(const State<D, N>& s, Int<D> retval = D::num(0), 
 // session's id. Returns -1 when every pid is taken.
 template <class D, int N>
 constexpr Int<D> alloc_pid(const State<D, N>& s) {
-  constexpr int PM = pid_max<N>;
-  Int<D> chosen = D::num(-1);
-  for (int k = PM - PID_RESERVED; k >= 1; --k) {
-    Int<D> c = s.lastpid + D::num(k);
-    c = D::ite(c >= D::num(PM), c - D::num(PM - PID_RESERVED), c);
-    Bool<D> used = D::lit(false);
-    for (int i = 0; i < N; ++i) {
-      const Proc<D>& q = s.procs[i];
-      used = used || (q.p_state != D::num(PRS_FREE) && (q.p_pid == c || q.p_pgid == c || q.p_sid == c));
-    }
-    chosen = D::ite(used, chosen, c);
-  }
-  return chosen;
+  const Int<D> PM = table_pid_max<D>(s);
+  // The k-th candidate after lastpid.
+  auto candidate = [&](Int<D> k) {
+    const Int<D> c = s.lastpid + k;
+    return D::ite(c >= PM, c - (PM - D::num(PID_RESERVED)), c);
+  };
+  auto used = [&](Int<D> c) {
+    return any_slot<D>(s, [&](Int<D>, const Proc<D>& q) {
+      return q.p_state != D::num(PRS_FREE) && (q.p_pid == c || q.p_pgid == c || q.p_sid == c);
+    });
+  };
+  const Int<D> k = first_in_pid_space<D>(s, [&](Int<D> k) { return !used(candidate(k)); });
+  return D::ite(k == D::num(0), D::num(-1), candidate(k));
 }
 template <class D, int N>
 constexpr Int<D> free_slot(const State<D, N>& s) {
-  Int<D> r = D::num(NOPROC);
-  for (int i = N - 1; i >= 0; --i) r = D::ite(s.procs[i].p_state == D::num(PRS_FREE), D::num(i), r);
-  return r;
+  return first_slot<D>(s, [](Int<D>, const Proc<D>& q) { return q.p_state == D::num(PRS_FREE); });
 }
 
 // fork1() with RFPROC from `parent`, the child made from `child` (the caller's
@@ -135,36 +133,28 @@ constexpr State<D, N> exit1_finish(State<D, N> s, Int<D> td) {
   // Children go to init; a traced one (traced by us) is untraced and killed.
   // The kernel walks the children list from its head and puts each at the head
   // of init's list, so they keep their relative order, reversed: the child at
-  // the head of our list ends nearest the old entries of init's.
+  // the head of our list ends nearest the old entries of init's. Each child
+  // changes alone (SIGKILL stops no one), so all move at once.
   const State<D, N> before = s;
-  std::array<Bool<D>, N> is_child{};
-  Int<D> nkids = D::num(0);
-  for (int i = 0; i < N; ++i) {
-    const Proc<D>& c = before.procs[i];
-    is_child[i] = c.p_state != D::num(PRS_FREE) && c.p_pptr == td && td != D::num(i);
-    nkids = nkids + D::ite(is_child[i], D::num(1), D::num(0));
-  }
-  for (int i = 0; i < N; ++i) {
-    Int<D> ahead = D::num(0);  // siblings nearer the head of our list
-    for (int j = 0; j < N; ++j)
-      ahead = ahead + D::ite(is_child[j] && before.procs[j].p_listpos > before.procs[i].p_listpos, D::num(1), D::num(0));
-    s = D::branch(
-        is_child[i],
-        [&] {
-          State<D, N> t = s;
-          t.procs[i].p_pptr = D::num(SLOT_INIT);
-          t.procs[i].p_listpos = before.listclock + D::num(1) + ahead;
-          Proc<D> q = t.procs[i];
-          // "if (q->p_flag & P_TRACED) { q->p_flag &= ~P_TRACED; psignal(q, SIGKILL); }", a
-          // zombie child too (traced by a PT_ATTACH inside its exit; psignal drops it there).
-          Bool<D> was_traced = q.P_TRACED;
-          q.P_TRACED = D::lit(false);
-          q.g_oparent = D::ite(was_traced, D::num(NOPROC), q.g_oparent);
-          t.procs[i] = q;
-          return D::branch(was_traced, [&] { return psignal<D>(t, D::num(i), D::num(BSD_SIGKILL)); }, [&] { return t; });
-        },
-        [&] { return s; });
-  }
+  auto is_child = [&](Int<D> i, const Proc<D>& c) {
+    return c.p_state != D::num(PRS_FREE) && c.p_pptr == td && td != i;
+  };
+  const Int<D> nkids = count_slots<D>(before, is_child);
+  s.procs = map_slots<D>(before, [&](Int<D> i, const Proc<D>& c) {
+    // siblings nearer the head of our list
+    const Int<D> ahead = count_slots<D>(
+        before, [&](Int<D> j, const Proc<D>& o) { return is_child(j, o) && o.p_listpos > c.p_listpos; });
+    Proc<D> q = c;
+    q.p_pptr = D::num(SLOT_INIT);
+    q.p_listpos = before.listclock + D::num(1) + ahead;
+    // "if (q->p_flag & P_TRACED) { q->p_flag &= ~P_TRACED; psignal(q, SIGKILL); }", a
+    // zombie child too (traced by a PT_ATTACH inside its exit; psignal drops it there).
+    const Bool<D> was_traced = q.P_TRACED;
+    q.P_TRACED = D::lit(false);
+    q.g_oparent = D::ite(was_traced, D::num(NOPROC), q.g_oparent);
+    q = ite_value<D>(was_traced, psignal_nonstop<D>(q, BSD_SIGKILL), q);
+    return ite_value<D>(is_child(i, c), q, c);
+  });
   s.listclock = before.listclock + nkids;
   // Exit status (p_xstat is a u_short), zombie, SIGCHLD to the current parent
   // (the tracer, if traced).
@@ -187,36 +177,34 @@ constexpr StepOf<D, N> exit1_begin(const State<D, N>& s, Int<D> td, Int<D> rv) {
 template <class D, int N>
 constexpr State<D, N> reap(State<D, N> s, Int<D> slot) {
   s = with_proc<D>(s, slot, empty_proc<D>());
-  for (auto& p : s.procs) {
+  s.procs = map_slots<D>(s, [&](Int<D>, Proc<D> p) {
     p.g_oparent = D::ite(p.g_oparent == slot, D::num(NOPROC), p.g_oparent);
     p.g_waiter = D::ite(p.g_waiter == slot, D::num(NOPROC), p.g_waiter);
-  }
+    return p;
+  });
   return s;
 }
 
 // wait4(pid, &status, options, NULL) (kernel-context.md §5). pid -1 is WAIT_ANY.
 template <class D, int N>
 constexpr StepOf<D, N> wait4(const State<D, N>& s, Int<D> td, Int<D> pid, Int<D> options) {
-  Bool<D> any_child = D::lit(false);
-  Int<D> chosen = D::num(NOPROC), best = D::num(-1);
   const Int<D> wpid = D::ite(pid == D::num(0), D::num(0) - proc_at<D>(s, td).p_pgid, pid);
-  for (int i = 0; i < N; ++i) {
-    const Proc<D>& q = s.procs[i];
-    // wait1() of 5.x: pid 0 becomes -(the caller's group); a child matches
-    // WAIT_ANY (-1), its pid, or its group -pid. (So init, in group 1, waiting
-    // with pid 0 waits for any child.)
-    Bool<D> cand = q.p_state != D::num(PRS_FREE) && q.p_pptr == td &&
-                   (wpid == D::num(-1) || q.p_pid == wpid || q.p_pgid == D::num(0) - wpid);
-    any_child = any_child || cand;
-    Bool<D> reportable =
-        cand && (q.p_state == D::num(PRS_ZOMBIE) ||
-                 (P_SHOULDSTOP<D>(q) && !q.P_WAITED &&
-                  (q.P_TRACED || D::bit_and(options, D::num(BSD_WUNTRACED)) != D::num(0))));
-    // The children list is scanned from its head: the largest p_listpos first.
-    Bool<D> better = reportable && q.p_listpos > best;
-    chosen = D::ite(better, D::num(i), chosen);
-    best = D::ite(better, q.p_listpos, best);
-  }
+  // wait1() of 5.x: pid 0 becomes -(the caller's group); a child matches
+  // WAIT_ANY (-1), its pid, or its group -pid. (So init, in group 1, waiting
+  // with pid 0 waits for any child.)
+  auto cand = [&](Int<D>, const Proc<D>& q) {
+    return q.p_state != D::num(PRS_FREE) && q.p_pptr == td &&
+           (wpid == D::num(-1) || q.p_pid == wpid || q.p_pgid == D::num(0) - wpid);
+  };
+  auto reportable = [&](Int<D> i, const Proc<D>& q) {
+    return cand(i, q) && (q.p_state == D::num(PRS_ZOMBIE) ||
+                          (P_SHOULDSTOP<D>(q) && !q.P_WAITED &&
+                           (q.P_TRACED || D::bit_and(options, D::num(BSD_WUNTRACED)) != D::num(0))));
+  };
+  const Bool<D> any_child = any_slot<D>(s, cand);
+  // The children list is scanned from its head: the largest p_listpos first.
+  const Int<D> chosen =
+      best_slot<D>(s, reportable, [](Int<D>, const Proc<D>& q) { return q.p_listpos; }, D::num(-1));
   const Bool<D> nohang = D::bit_and(options, D::num(BSD_WNOHANG)) != D::num(0);
   auto checks = hana::make_tuple(check(C_WAIT_ECHILD, [&] { return !any_child; }),
                                  check(C_WAIT_SLEEP, [&] { return chosen == D::num(NOPROC) && !nohang; }));

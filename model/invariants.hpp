@@ -10,9 +10,14 @@
 
 namespace ptm {
 
-template <class D, int N>
-constexpr Bool<D> is_free(const State<D, N>& s, int i) {
-  return s.procs[i].p_state == D::num(PRS_FREE);
+template <class D>
+constexpr Bool<D> is_free(const Proc<D>& p) {
+  return p.p_state == D::num(PRS_FREE);
+}
+// `slot` is a slot of the table and its process passes f (false for NOPROC).
+template <class D, int N, class F>
+constexpr Bool<D> slot_where(const State<D, N>& s, Int<D> slot, F&& f) {
+  return read_slot<D>(s, slot, f, D::lit(false));
 }
 
 // proc0 and init sit in their slots, as boot left them.
@@ -23,8 +28,12 @@ struct INV_PROC0_INIT {
       "P_SYSTEM, untraced, not exiting)";
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    const auto& p0 = s.procs[SLOT_PROC0];
-    const auto& in = s.procs[SLOT_INIT];
+    return read_slot<D>(s, D::num(SLOT_PROC0), [&](const Proc<D>& p0) {
+      return read_slot<D>(s, D::num(SLOT_INIT), [&](const Proc<D>& in) { return procs_ok(p0, in); }, D::lit(false));
+    }, D::lit(false));
+  }
+  template <class D>
+  static constexpr Bool<D> procs_ok(const Proc<D>& p0, const Proc<D>& in) {
     return p0.p_state == D::num(PRS_NORMAL) && p0.p_pid == D::num(0) && p0.p_pptr == D::num(NOPROC) && p0.P_SYSTEM &&
            !p0.P_TRACED && !p0.P_WEXIT && !p0.P_INEXEC && !P_SHOULDSTOP<D>(p0) && in.p_state == D::num(PRS_NORMAL) &&
            in.p_pid == D::num(1) && in.p_pptr == D::num(SLOT_PROC0) && in.P_SYSTEM && !in.P_TRACED && !in.P_WEXIT;
@@ -32,27 +41,36 @@ struct INV_PROC0_INIT {
 };
 
 // Every other process has a pid of the model's range and a parent in the
-// table (not itself, not a free slot); pids are unique.
+// table (not itself, not a free slot).
 struct INV_TABLE {
   static constexpr std::string_view id = "INV_TABLE";
   static constexpr std::string_view statement =
-      "other processes have pids in 2..pid_max-1, all pids distinct, a live parent other than themselves, "
-      "and a p_oppid that is not their own pid; lastpid is in range";
+      "other processes have pids in 2..pid_max-1, a live parent other than themselves, and a p_oppid that is not "
+      "their own pid; lastpid is in range";
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = s.lastpid >= D::num(1) && s.lastpid < D::num(pid_max<N>);
-    for (int i = 2; i < N; ++i) {
-      const auto& p = s.procs[i];
-      Bool<D> parent_ok = D::lit(false);
-      for (int j = 0; j < N; ++j)
-        parent_ok = parent_ok || (p.p_pptr == D::num(j) && D::lit(j != i) && s.procs[j].p_state == D::num(PRS_NORMAL));
-      Bool<D> ok = (p.p_state == D::num(PRS_NORMAL) || p.p_state == D::num(PRS_ZOMBIE)) && p.p_pid >= D::num(2) &&
-                   p.p_pid < D::num(pid_max<N>) && parent_ok && p.p_oppid != p.p_pid;
-      all = all && (is_free<D, N>(s, i) || ok);
-      for (int j = 0; j < i; ++j)
-        all = all && (is_free<D, N>(s, i) || is_free<D, N>(s, j) || s.procs[j].p_pid != p.p_pid);
-    }
-    return all;
+    const Int<D> pid_max = table_pid_max<D>(s);
+    return s.lastpid >= D::num(1) && s.lastpid < pid_max && all_slots<D>(s, [&](Int<D> i, const Proc<D>& p) {
+      const Bool<D> parent_ok =
+          p.p_pptr != i && slot_where<D>(s, p.p_pptr, [](const Proc<D>& q) { return q.p_state == D::num(PRS_NORMAL); });
+      const Bool<D> ok = (p.p_state == D::num(PRS_NORMAL) || p.p_state == D::num(PRS_ZOMBIE)) &&
+                         p.p_pid >= D::num(2) && p.p_pid < pid_max && parent_ok && p.p_oppid != p.p_pid;
+      return i < D::num(2) || is_free<D>(p) || ok;
+    });
+  }
+};
+
+// No two processes have one pid.
+struct INV_PIDS_DISTINCT {
+  static constexpr std::string_view id = "INV_PIDS_DISTINCT";
+  static constexpr std::string_view statement = "no two processes (live or zombie) have the same pid";
+  template <class D, int N>
+  static constexpr Bool<D> holds(const State<D, N>& s) {
+    return all_slots<D>(s, [&](Int<D> i, const Proc<D>& p) {
+      return all_slots<D>(s, [&](Int<D> j, const Proc<D>& q) {
+        return !(j < i) || i < D::num(2) || is_free<D>(p) || is_free<D>(q) || q.p_pid != p.p_pid;
+      });
+    });
   }
 };
 
@@ -62,13 +80,11 @@ struct INV_FREE_EMPTY {
   static constexpr std::string_view statement = "a free slot's process is traced, stopped, exiting, in execve, or system in no way";
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 2; i < N; ++i) {
-      const auto& p = s.procs[i];
-      all = all && (!is_free<D, N>(s, i) || (!p.P_TRACED && !p.P_SYSTEM && !p.P_KTHREAD && !P_SHOULDSTOP<D>(p) &&
-                                             !p.P_WEXIT && !p.P_INEXEC && p.td_sig == D::num(0)));
-    }
-    return all;
+    return all_slots<D>(s, [](Int<D> i, const Proc<D>& p) {
+      return i < D::num(2) || !is_free<D>(p) ||
+             (!p.P_TRACED && !p.P_SYSTEM && !p.P_KTHREAD && !P_SHOULDSTOP<D>(p) && !p.P_WEXIT && !p.P_INEXEC &&
+              p.td_sig == D::num(0));
+    });
   }
 };
 
@@ -78,12 +94,9 @@ struct INV_EXITING_RUNS {
   static constexpr std::string_view statement = "a live process with P_WEXIT is not stopped and not inside issignal()";
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) {
-      const auto& p = s.procs[i];
-      all = all && (!(p.p_state == D::num(PRS_NORMAL) && p.P_WEXIT) || (!P_SHOULDSTOP<D>(p) && p.td_sig == D::num(0)));
-    }
-    return all;
+    return all_slots<D>(s, [](Int<D>, const Proc<D>& p) {
+      return !(p.p_state == D::num(PRS_NORMAL) && p.P_WEXIT) || (!P_SHOULDSTOP<D>(p) && p.td_sig == D::num(0));
+    });
   }
 };
 
@@ -96,18 +109,13 @@ struct INV_GHOSTS {
   // PT_ATTACH in the window traces the exiting process again.)
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) {
-      const auto& p = s.procs[i];
-      Bool<D> op = p.g_oparent == D::num(NOPROC), wt = p.g_waiter == D::num(NOPROC);
-      for (int j = 0; j < N; ++j) {
-        op = op || (p.g_oparent == D::num(j) && !is_free<D, N>(s, j));
-        wt = wt || (p.g_waiter == D::num(j) && !is_free<D, N>(s, j));
-      }
-      all = all && op && wt && p.g_oparent != D::num(i) &&
-            (p.g_oparent == D::num(NOPROC) || (p.P_TRACED && p.p_state != D::num(PRS_FREE)));
-    }
-    return all;
+    auto occupied = [](const Proc<D>& q) { return !is_free<D>(q); };
+    return all_slots<D>(s, [&](Int<D> i, const Proc<D>& p) {
+      const Bool<D> op = p.g_oparent == D::num(NOPROC) || slot_where<D>(s, p.g_oparent, occupied);
+      const Bool<D> wt = p.g_waiter == D::num(NOPROC) || slot_where<D>(s, p.g_waiter, occupied);
+      return op && wt && p.g_oparent != i &&
+             (p.g_oparent == D::num(NOPROC) || (p.P_TRACED && p.p_state != D::num(PRS_FREE)));
+    });
   }
 };
 
@@ -118,12 +126,9 @@ struct INV_ZOMBIE_QUIET {
   static constexpr std::string_view statement = "a zombie is not stopped and holds no trace-stop continuation";
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) {
-      const auto& p = s.procs[i];
-      all = all && (p.p_state != D::num(PRS_ZOMBIE) || (!P_SHOULDSTOP<D>(p) && p.td_sig == D::num(0)));
-    }
-    return all;
+    return all_slots<D>(s, [](Int<D>, const Proc<D>& p) {
+      return p.p_state != D::num(PRS_ZOMBIE) || (!P_SHOULDSTOP<D>(p) && p.td_sig == D::num(0));
+    });
   }
 };
 
@@ -133,9 +138,7 @@ struct INV_KTHREAD_SYSTEM {
   static constexpr std::string_view statement = "a P_KTHREAD process is P_SYSTEM";
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) all = all && (!s.procs[i].P_KTHREAD || s.procs[i].P_SYSTEM);
-    return all;
+    return all_slots<D>(s, [](Int<D>, const Proc<D>& p) { return !p.P_KTHREAD || p.P_SYSTEM; });
   }
 };
 
@@ -146,18 +149,15 @@ struct INV_WAITED_BY_TRACER {
       "a traced, stopped process with P_WAITED was reported to its current parent (its tracer)";
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) {
-      const auto& p = s.procs[i];
-      all = all && (!(p.p_state == D::num(PRS_NORMAL) && p.P_TRACED && P_SHOULDSTOP<D>(p) && p.P_WAITED) ||
-                    p.g_waiter == p.p_pptr);
-    }
-    return all;
+    return all_slots<D>(s, [](Int<D>, const Proc<D>& p) {
+      return !(p.p_state == D::num(PRS_NORMAL) && p.P_TRACED && P_SHOULDSTOP<D>(p) && p.P_WAITED) ||
+             p.g_waiter == p.p_pptr;
+    });
   }
 };
 
 inline constexpr auto kInvariants =
-    hana::tuple_t<INV_PROC0_INIT, INV_TABLE, INV_FREE_EMPTY, INV_EXITING_RUNS, INV_GHOSTS, INV_ZOMBIE_QUIET,
+    hana::tuple_t<INV_PROC0_INIT, INV_TABLE, INV_PIDS_DISTINCT, INV_FREE_EMPTY, INV_EXITING_RUNS, INV_GHOSTS, INV_ZOMBIE_QUIET,
                   INV_KTHREAD_SYSTEM, INV_WAITED_BY_TRACER>;
 
 // The conjunction of the auxiliary invariants.

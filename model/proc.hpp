@@ -2,14 +2,9 @@
 // field access at a domain index, and the predicates of <sys/proc.h>.
 #pragma once
 
-#include "model/state.hpp"
+#include "model/table.hpp"
 
 namespace ptm {
-
-template <class D>
-using Int = typename D::Int;
-template <class D>
-using Bool = typename D::Bool;
 
 // The process at a domain index: a reference in the concrete domain, a value
 // (an ite over the table) in a symbolic one.
@@ -39,12 +34,7 @@ constexpr Bool<D> P_SHOULDSTOP(const Proc<D>& p) {
 // are never found; an exiting (P_WEXIT) process still is (kernel-context.md §2).
 template <class D, int N>
 constexpr Int<D> pfind(const State<D, N>& s, Int<D> pid) {
-  Int<D> found = D::num(NOPROC);
-  for (int i = N - 1; i >= 0; --i) {
-    const auto& p = s.procs[i];
-    found = D::ite(p.p_state == D::num(PRS_NORMAL) && p.p_pid == pid, D::num(i), found);
-  }
-  return found;
+  return first_slot<D>(s, [&](Int<D>, const Proc<D>& p) { return p.p_state == D::num(PRS_NORMAL) && p.p_pid == pid; });
 }
 
 // proc_reparent(child, parent): a no-op if parent is already the parent;
@@ -67,42 +57,30 @@ constexpr Int<D> pid_of(const State<D, N>& s, Int<D> slot) {
   return field_or<D>(s, slot, [](const Proc<D>& p) { return p.p_pid; }, D::num(0));
 }
 
+// A process that can take signals now: what a thread resumed from a trace
+// stop does first (it is inside issignal()). Not proc0, not a kernel process,
+// not stopped, not inside exit1() or execve(), in memory.
+template <class D>
+constexpr Bool<D> can_take_signals(Int<D> slot, const Proc<D>& p) {
+  return slot != D::num(SLOT_PROC0) && p.p_state == D::num(PRS_NORMAL) && !p.P_KTHREAD && !P_SHOULDSTOP<D>(p) &&
+         !p.P_WEXIT && !p.P_INEXEC && p.PS_INMEM;
+}
+
 // A process that can make a system call now. A thread resumed from a trace
 // stop is still inside issignal() (td_sig != 0): it returns to user mode, and
 // can make calls, only after `takesig` has finished that pass. A swapped-out
 // process runs only once the swapper has brought it back (PS_INMEM).
 template <class D, int N>
 constexpr Bool<D> can_run(const State<D, N>& s, Int<D> slot) {
-  Bool<D> r = D::lit(false);
-  for (int i = 0; i < N; ++i) {
-    const auto& p = s.procs[i];
-    Bool<D> runs = D::lit(i != SLOT_PROC0) && p.p_state == D::num(PRS_NORMAL) && !p.P_KTHREAD &&
-                   !P_SHOULDSTOP<D>(p) && !p.P_WEXIT && !p.P_INEXEC && p.td_sig == D::num(0) && p.PS_INMEM;
-    r = D::ite(slot == D::num(i), runs, r);
-  }
-  return r;
+  return read_slot<D>(s, slot, [&](const Proc<D>& p) { return can_take_signals<D>(slot, p) && p.td_sig == D::num(0); },
+                      D::lit(false));
 }
 
 // The seed's ancestor walk (seed 464-471):
 //   for (pp = curp->p_pptr; pp != NULL; pp = pp->p_pptr) if (pp == p) ...
-// At most N distinct processes can be visited; a walk that has neither reached
-// NULL nor p after N+1 steps is in a p_pptr cycle and never terminates.
-template <class D>
-struct AncestorWalk {
-  typename D::Bool found;  // reached p
-  typename D::Bool loops;  // never terminates
-};
 template <class D, int N>
 constexpr AncestorWalk<D> ancestor_walk(const State<D, N>& s, Int<D> start, Int<D> p) {
-  Int<D> pp = start;
-  Bool<D> ended = D::lit(false), found = D::lit(false);
-  for (int k = 0; k <= N; ++k) {
-    ended = ended || pp == D::num(NOPROC);
-    found = found || (!ended && pp == p);
-    Bool<D> done = ended || found;
-    pp = D::branch(done, [&]() { return pp; }, [&]() { return proc_at<D>(s, pp).p_pptr; });
-  }
-  return {found, !ended && !found};
+  return parent_walk<D>(s, start, p);
 }
 
 }  // namespace ptm

@@ -21,10 +21,11 @@ struct StepCtx {
   const State<D, N>& post;
 };
 
-// The slot a ptrace request acted on, judged in the pre-state.
+// The slot a ptrace request acted on, judged in the pre-state: pfind() of the
+// pid as the kernel reads it (an int: model/step.hpp kernel_args).
 template <class D, int N>
 constexpr Int<D> ptrace_target(const StepCtx<D, N>& c) {
-  return c.op.req == PT_TRACE_ME ? c.args.actor : pfind<D>(c.pre, c.args.pt.pid);
+  return c.op.req == PT_TRACE_ME ? c.args.actor : pfind<D>(c.pre, D::to_i32(c.args.pt.pid));
 }
 template <class D, int N>
 constexpr Bool<D> succeeded(const StepCtx<D, N>& c) {
@@ -42,6 +43,9 @@ struct TREE_ACYCLIC {
   static constexpr std::string_view statement =
       "following p_pptr from any live process reaches proc0 without revisiting a process";
   static constexpr bool is_step = false;
+  // A walk of up to N steps from every slot: not stated for a table of any
+  // size (that needs the p_pptr reachability as ghost state; docs/proofs.md).
+  static constexpr bool every_n = false;
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
     Bool<D> all = D::lit(true);
@@ -66,13 +70,10 @@ struct TRACER_LIVE {
   static constexpr bool is_step = false;
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) {
-      const Proc<D>& p = s.procs[i];
+    return all_slots<D>(s, [&](Int<D> i, const Proc<D>& p) {
       Bool<D> traced = p.p_state == D::num(PRS_NORMAL) && p.P_TRACED;
-      all = all && (!traced || (p.p_pptr != D::num(i) && is_live<D>(s, p.p_pptr)));
-    }
-    return all;
+      return !traced || (p.p_pptr != i && is_live<D>(s, p.p_pptr));
+    });
   }
 };
 
@@ -83,13 +84,10 @@ struct OPPID_REAL {
   static constexpr bool is_step = false;
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) {
-      const Proc<D>& p = s.procs[i];
+    return all_slots<D>(s, [&](Int<D>, const Proc<D>& p) {
       Bool<D> applies = p.p_state == D::num(PRS_NORMAL) && p.P_TRACED && p.g_oparent != D::num(NOPROC);
-      all = all && (!applies || p.p_oppid == pid_of<D>(s, p.g_oparent));
-    }
-    return all;
+      return !applies || p.p_oppid == pid_of<D>(s, p.g_oparent);
+    });
   }
 };
 
@@ -100,13 +98,10 @@ struct XSTAT_VALID {
   static constexpr bool is_step = false;
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) {
-      const Proc<D>& p = s.procs[i];
-      all = all && (p.p_state != D::num(PRS_NORMAL) || p.P_WEXIT ||
-                    (p.p_xstat >= D::num(0) && p.p_xstat <= D::num(_SIG_MAXSIG)));
-    }
-    return all;
+    return all_slots<D>(s, [](Int<D>, const Proc<D>& p) {
+      return p.p_state != D::num(PRS_NORMAL) || p.P_WEXIT ||
+             (p.p_xstat >= D::num(0) && p.p_xstat <= D::num(_SIG_MAXSIG));
+    });
   }
 };
 
@@ -116,9 +111,7 @@ struct SYSTEM_UNTRACED {
   static constexpr bool is_step = false;
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) all = all && !(s.procs[i].P_SYSTEM && s.procs[i].P_TRACED);
-    return all;
+    return all_slots<D>(s, [](Int<D>, const Proc<D>& p) { return !(p.P_SYSTEM && p.P_TRACED); });
   }
 };
 
@@ -128,12 +121,9 @@ struct NO_ORPHAN {
   static constexpr bool is_step = false;
   template <class D, int N>
   static constexpr Bool<D> holds(const State<D, N>& s) {
-    Bool<D> all = D::lit(true);
-    for (int i = 1; i < N; ++i) {
-      const Proc<D>& p = s.procs[i];
-      all = all && (p.p_state != D::num(PRS_NORMAL) || is_live<D>(s, p.p_pptr));
-    }
-    return all;
+    return all_slots<D>(s, [&](Int<D> i, const Proc<D>& p) {
+      return i < D::num(1) || p.p_state != D::num(PRS_NORMAL) || is_live<D>(s, p.p_pptr);
+    });
   }
 };
 
@@ -282,15 +272,11 @@ struct NO_TRACE_OF_EXITING {
   static constexpr bool is_step = true;
   template <class D, int N>
   static constexpr Bool<D> holds(const StepCtx<D, N>& c) {
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) {
-      const Proc<D>& a = c.pre.procs[i];
-      const Proc<D>& b = c.post.procs[i];
+    return all_slots_of_both<D>(c.pre, c.post, [](Int<D>, const Proc<D>& a, const Proc<D>& b) {
       Bool<D> exiting = a.p_state == D::num(PRS_NORMAL) && a.P_WEXIT;
-      all = all && (!exiting || ((!b.P_TRACED || a.P_TRACED) &&
-                                 (b.p_pptr == a.p_pptr || b.p_pptr == D::num(SLOT_INIT))));
-    }
-    return all;
+      return !exiting ||
+             ((!b.P_TRACED || a.P_TRACED) && (b.p_pptr == a.p_pptr || b.p_pptr == D::num(SLOT_INIT)));
+    });
   }
 };
 
@@ -302,14 +288,11 @@ struct EXIT_REPORTED_ONCE {
   static constexpr Bool<D> holds(const StepCtx<D, N>& c) {
     if (c.op.kind != OP_WAIT) return D::lit(true);
     // A wait that reports a zombie: its pid is the return value.
-    Bool<D> all = D::lit(true);
-    for (int i = 0; i < N; ++i) {
-      const Proc<D>& z = c.pre.procs[i];
+    return all_slots<D>(c.pre, [&](Int<D>, const Proc<D>& z) {
       Bool<D> reported = succeeded<D>(c) && z.p_state == D::num(PRS_ZOMBIE) && c.out.retval == z.p_pid &&
                          z.p_pptr == c.args.actor;
-      all = all && (!reported || !z.g_exit_reported);
-    }
-    return all;
+      return !reported || !z.g_exit_reported;
+    });
   }
 };
 
@@ -319,6 +302,15 @@ inline constexpr auto kProperties =
                   SYSTEM_UNTRACED, CONTROL_BY_TRACER, STOPPED_WAITED, DEBUG_ALLOWED, ATTACH_STOPS,
                   NO_TRACE_OF_EXITING, EXIT_REPORTED_ONCE, NO_ORPHAN, NO_FAULT>;
 inline constexpr int kPropertyCount = 15;
+
+// Is the property stated for a table of any size (it is, unless it says otherwise)?
+template <class P>
+inline constexpr bool kStatedForEveryN = [] {
+  if constexpr (requires { P::every_n; })
+    return P::every_n;
+  else
+    return true;
+}();
 
 // Evaluate every property on a step; calls f(id, statement, holds) for each.
 template <class D, int N, class F>

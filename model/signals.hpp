@@ -77,19 +77,23 @@ constexpr Proc<D> stop(Proc<D> p, Int<D> sig) {
 // SIGCHLD can neither stop nor continue, so this needs no more of psignal.
 template <class D, int N>
 constexpr State<D, N> post_sigchld(State<D, N> s, Int<D> parent) {
-  for (int i = 0; i < N; ++i) {
-    auto& q = s.procs[i];
-    Bool<D> pend = parent == D::num(i) && q.p_state == D::num(PRS_NORMAL) && q.P_TRACED;
+  s.procs = map_slots<D>(s, [&](Int<D> slot, Proc<D> q) {
+    Bool<D> pend = parent == slot && q.p_state == D::num(PRS_NORMAL) && q.P_TRACED;
     q.p_siglist = ite_value<D>(pend, sigaddset<D>(q.p_siglist, D::num(BSD_SIGCHLD)), q.p_siglist);
-  }
+    return q;
+  });
   return s;
 }
 
 // psignal(p, sig) (SIG52 tdsignal/do_tdsignal), for `sig` already known to be in
 // 1.._SIG_MAXSIG (callers range-check first: psignal panics otherwise).
-template <class D, int N>
-constexpr State<D, N> psignal(State<D, N> s, Int<D> slot, Int<D> sig) {
-  const Proc<D> p = proc_at<D>(s, slot);
+template <class D>
+struct Signalled {
+  Proc<D> proc;
+  typename D::Bool jobstop;  // stopped here for job control: its parent gets SIGCHLD
+};
+template <class D>
+constexpr Signalled<D> psignal_proc(const Proc<D>& p, Int<D> sig) {
   const Int<D> prop = sigprop_of<D>(sig);
   const Bool<D> is_cont = has_prop<D>(prop, SA_CONT);
   const Bool<D> is_stop = has_prop<D>(prop, SA_STOP);
@@ -137,9 +141,22 @@ constexpr State<D, N> psignal(State<D, N> s, Int<D> slot, Int<D> sig) {
     r = ite_value<D>(stopped, when_stopped, when_running);
   }
   const Bool<D> did_jobstop = !dropped && !stopped && !p.P_TRACED && is_stop;
-  State<D, N> out = with_proc<D>(s, slot, ite_value<D>(dropped, p, r));
+  return {ite_value<D>(dropped, p, r), did_jobstop};
+}
+template <class D, int N>
+constexpr State<D, N> psignal(State<D, N> s, Int<D> slot, Int<D> sig) {
+  const Proc<D> p = proc_at<D>(s, slot);
+  const Signalled<D> r = psignal_proc<D>(p, sig);
+  State<D, N> out = with_proc<D>(s, slot, r.proc);
   // thread_stopped(): the parent gets SIGCHLD (it has no SA_NOCLDSTOP here).
-  return ite_value<D>(did_jobstop, post_sigchld<D>(out, p.p_pptr), out);
+  return ite_value<D>(r.jobstop, post_sigchld<D>(out, p.p_pptr), out);
+}
+// psignal() of a signal that never stops a process (SIGKILL, SIGHUP, SIGCONT):
+// only the process itself changes, so a rule can signal many in one map_slots.
+template <class D>
+constexpr Proc<D> psignal_nonstop(const Proc<D>& p, int sig) {
+  if (sig != BSD_SIGKILL && sig != BSD_SIGHUP && sig != BSD_SIGCONT) throw "ptm::psignal_nonstop: a signal that can stop";
+  return psignal_proc<D>(p, D::num(sig)).proc;
 }
 
 }  // namespace ptm

@@ -81,10 +81,19 @@ struct Proc {
       (Int, g_oparent), (Int, g_waiter), (Bool, g_exit_reported), (Bool, g_attach_stop_due));
 };
 
+// The process table: N processes, slot by slot. A domain may bring its own
+// table type: proofs/unbounded.hpp's holds one Z3 array per field, of any size.
+template <class D, int N>
+struct ProcTableOf {
+  using type = std::array<Proc<D>, N>;
+};
+template <class D, int N>
+using ProcTable = typename ProcTableOf<D, N>::type;
+
 template <class D, int N>
 struct State {
   using Int = typename D::Int;
-  using Procs = std::array<Proc<D>, N>;
+  using Procs = ProcTable<D, N>;
   BOOST_HANA_DEFINE_STRUCT(State,
                            (Procs, procs),
                            (Int, securelevel),              // kern.securelevel
@@ -139,39 +148,6 @@ constexpr Proc<D> empty_proc() {
   p.g_oparent = p.g_waiter = D::num(NOPROC);
   p.g_exit_reported = p.g_attach_stop_due = D::lit(false);
   return p;
-}
-
-// After boot: proc0 (the swapper, pid 0) and init (pid 1), both P_SYSTEM with
-// root credentials (kernel-context.md §1: create_init() sets P_SYSTEM on init).
-template <class D, int N>
-constexpr State<D, N> initial_state() {
-  static_assert(N >= 2, "the table holds at least proc0 and init");
-  State<D, N> s{};
-  for (auto& p : s.procs) p = empty_proc<D>();
-  auto& p0 = s.procs[SLOT_PROC0];
-  p0.p_state = D::num(PRS_NORMAL);
-  p0.p_pid = D::num(0);
-  p0.p_pptr = D::num(NOPROC);
-  p0.p_pgid = p0.p_sid = D::num(0);  // pgrp0 and session0 (init_main.c proc0_init)
-  p0.P_SYSTEM = D::lit(true);
-  p0.PS_INMEM = D::lit(true);
-  auto& init = s.procs[SLOT_INIT];
-  init.p_state = D::num(PRS_NORMAL);
-  init.p_pid = D::num(1);
-  init.p_pptr = D::num(SLOT_PROC0);
-  init.p_pgid = init.p_sid = D::num(1);  // init(8) calls setsid() first (docs/environment.md)
-  init.P_SYSTEM = D::lit(true);
-  init.PS_INMEM = D::lit(true);
-  init.p_listpos = D::num(1);
-  s.securelevel = D::num(-1);
-  s.unprivileged_proc_debug = D::num(1);
-  s.see_other_uids = D::num(1);
-  s.see_other_gids = D::num(1);
-  s.suser_enabled = D::num(1);
-  s.lastpid = D::num(1);
-  s.lastprison = D::num(0);
-  s.listclock = D::num(1);
-  return s;
 }
 
 }  // namespace ptm

@@ -8,6 +8,7 @@
 
 #include <z3++.h>
 
+#include <optional>
 #include <vector>
 
 #include "model/check.hpp"
@@ -79,6 +80,12 @@ struct Symbolic {
     return ite_value<Symbolic>(c, f(), g());
   }
 
+  // The value of a constant (a numeral), if it is one.
+  static std::optional<std::int64_t> as_constant(const Int& i) {
+    std::int64_t v = 0;
+    if (i.is_numeral() && i.is_numeral_i64(v)) return v;
+    return std::nullopt;
+  }
   // arr[i] for a symbolic i: an ite chain; an index outside the array reads the last element.
   template <class A>
   static auto at(const A& arr, const Int& i) {

@@ -31,9 +31,8 @@ inline constexpr DeltaInfo info{D_DETACH_REAL_PARENT, "detach_real_parent",
 // The slot the process goes back to.
 template <class D, int N>
 constexpr Int<D> real_parent(const State<D, N>& s, const Proc<D>& p) {
-  Bool<D> alive = D::lit(false);
-  for (int i = 0; i < N; ++i)
-    alive = alive || (p.g_oparent == D::num(i) && s.procs[i].p_state == D::num(PRS_NORMAL));
+  const Bool<D> alive =
+      read_slot<D>(s, p.g_oparent, [](const Proc<D>& q) { return q.p_state == D::num(PRS_NORMAL); }, D::lit(false));
   return D::ite(alive, p.g_oparent, D::num(SLOT_INIT));
 }
 
