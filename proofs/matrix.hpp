@@ -44,17 +44,23 @@ T fresh(const std::string& name) {
 
 // What the arguments of a system call can be: ints of 32 bits (addresses and
 // lengths unsigned), a caller in the table.
-template <int N, class D = Sy>
-z3::expr args_well_formed(const Op& op, const Args<D>& a) {
+// `procs` is the table's size (a constant, or proofs/unbounded.hpp's n).
+template <class D>
+z3::expr args_well_formed(const Op& op, const Args<D>& a, const z3::expr& procs) {
   auto in = [](const z3::expr& v, std::int64_t lo, std::int64_t hi) { return v >= Sy::num(lo) && v <= Sy::num(hi); };
+  auto slot = [&](const z3::expr& v) { return v >= Sy::num(0) && v < procs; };
   const std::int64_t I32 = INT32_MAX, U32 = UINT32_MAX;
-  return in(a.actor, 0, N - 1) && in(a.pt.pid, INT32_MIN, I32) && in(a.pt.addr, 0, U32) && in(a.pt.data, INT32_MIN, I32) &&
+  return slot(a.actor) && in(a.pt.pid, INT32_MIN, I32) && in(a.pt.addr, 0, U32) && in(a.pt.data, INT32_MIN, I32) &&
          in(a.pt.piod_op, INT32_MIN, I32) && in(a.pt.piod_offs, 0, U32) && in(a.pt.piod_addr, 0, U32) &&
          in(a.pt.piod_len, 0, U32) && in(a.pid, -1, I32) && a.pid != Sy::num(0) && in(a.sig, INT32_MIN, I32) &&
          in(a.options, 0, 3) && in(a.value, -1, 255) && in(a.suid, -1, I32) && in(a.sgid, -1, I32) &&
          in(a.cred.cr_ngroups, 1, NGROUPS) && in(a.cred.cr_prison, 0, 3) &&
          // The swapper names a slot, not a pid.
-         (!(op.kind == OP_SWAPOUT || op.kind == OP_SWAPIN_BEGIN || op.kind == OP_SWAPIN) || in(a.pid, 0, N - 1));
+         (!(op.kind == OP_SWAPOUT || op.kind == OP_SWAPIN_BEGIN || op.kind == OP_SWAPIN) || slot(a.pid));
+}
+template <int N, class D = Sy>
+z3::expr args_well_formed(const Op& op, const Args<D>& a) {
+  return args_well_formed<D>(op, a, Sy::num(N));
 }
 
 enum Verdict { PROVED, CTI, UNKNOWN };

@@ -166,14 +166,45 @@ VerifyReport verify(const VerifyOptions& opt) {
   auto t0 = std::chrono::steady_clock::now();
   for (int n = 2; n <= opt.procs; ++n) rep.results[n] = prove_matrix(n, opt);
   rep.prove_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (opt.every_n) {
+    const auto te = std::chrono::steady_clock::now();
+    const unsigned timeout = std::min(opt.every_n_timeout_ms, opt.timeout_ms);
+    const auto obs = all_obligations();
+    std::map<std::pair<std::string, std::string>, int> index;
+    for (std::size_t i = 0; i < obs.size(); ++i) index[{obs[i].op_name, obs[i].property}] = static_cast<int>(i);
+    auto keep = [&](const Obligation& ob) { return index.at({ob.op_name, ob.property}) % opt.shards == opt.shard; };
+    if (opt.progress) opt.progress("proving for every N: the initial state");
+    rep.every_n_initial = initial_every_n(timeout);
+    for (const auto& [op, name] : ops_lifted_to_every_n()) {
+      if (opt.progress) opt.progress("proving for every N: " + name);
+      auto res = prove_every_n_operation(op, name, keep, timeout);
+      rep.every_n.insert(rep.every_n.end(), res.begin(), res.end());
+    }
+    rep.every_n_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - te).count();
+  }
 
   std::map<int, std::vector<std::string>> broken;
   for (int n = 2; n <= opt.procs; ++n) broken[n] = initially_broken(n);
-  auto add_verdict = [&](std::string id, std::string statement, bool inv) {
+  const auto not_lifted = ops_not_lifted_to_every_n();
+  auto add_verdict = [&](std::string id, std::string statement, bool inv, bool is_step) {
     PropertyVerdict v;
     v.id = id;
     v.statement = statement;
     v.invariant = inv;
+    EveryNColumn& e = v.every_n;
+    e.run = opt.every_n;
+    e.stated = inv || stated_for_every_n(id);
+    e.operations = static_cast<int>(all_operations().size());
+    for (const auto& [op, name] : not_lifted) e.not_lifted.push_back(name);
+    if (!is_step) e.initial = UNKNOWN;  // until its query says otherwise
+    for (const auto& r : rep.every_n_initial)
+      if (r.ob.property == id) e.initial = r.verdict;
+    for (const auto& r : rep.every_n) {
+      if (r.ob.property != id) continue;
+      if (r.verdict == PROVED) ++e.proved;
+      if (r.verdict == CTI) e.cti++, e.cti_ops.push_back(r.ob.op_name);
+      if (r.verdict == UNKNOWN) e.unknown++, e.unknown_ops.push_back(r.ob.op_name);
+    }
     for (const auto& [n, ids] : broken)
       if (std::find(ids.begin(), ids.end(), id) != ids.end() && !v.initial_fails_at) v.initial_fails_at = n;
     v.initial_holds = v.initial_fails_at == 0;
@@ -194,11 +225,11 @@ VerifyReport verify(const VerifyOptions& opt) {
   };
   hana::for_each(kProperties, [&](auto t) {
     using P = typename decltype(t)::type;
-    add_verdict(std::string(P::id), std::string(P::statement), false);
+    add_verdict(std::string(P::id), std::string(P::statement), false, P::is_step);
   });
   hana::for_each(kInvariants, [&](auto t) {
     using I = typename decltype(t)::type;
-    add_verdict(std::string(I::id), std::string(I::statement), true);
+    add_verdict(std::string(I::id), std::string(I::statement), true, false);
   });
 
   // The witness search: every property (one that holds for N <= procs may not

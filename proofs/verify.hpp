@@ -4,16 +4,20 @@
 // a reachable violation through each operation whose induction fails, printed
 // as a scenario that replays on model and impl.
 //
-// Every verdict is for a bounded world and says so: "holds for N <= K" means
-// that every obligation is proved at each table size 2..K, not for every N
-// (docs/proofs.md, "What is bounded").
+// Then the same obligations for a table of any size (proofs/every_n.hpp), for
+// the operations whose rules are lifted to it. A verdict says what it covers:
+// "proved" is for every table size (every operation and every hypothesis
+// proved for every N); "holds for N <= K" is bounded: every obligation proved
+// at each table size 2..K, not for every N (docs/proofs.md).
 #pragma once
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "proofs/every_n.hpp"
 #include "proofs/matrix.hpp"
 #include "proofs/reach.hpp"
 
@@ -26,6 +30,8 @@ struct VerifyOptions {
   long max_states = 1'000'000;  // the witness search's state budget, per table size and alphabet
   double budget_seconds = 300;  // the witness search's time budget (both legs, run side by side)
   unsigned timeout_ms = 10'000;
+  bool every_n = true;                 // also prove for a table of any size
+  unsigned every_n_timeout_ms = 3'000;  // per every-N query
   unsigned max_memory_mb = 4096;  // Z3's memory_max_size
   std::string smt2_dir;            // the obligations at N = procs, as SMT-LIB2
   int shard = 0, shards = 1;       // run obligations i with i % shards == shard
@@ -68,9 +74,25 @@ struct Column {
   std::vector<std::string> cti_ops, unknown_ops;
 };
 
+// The obligations of one property for a table of any size.
+struct EveryNColumn {
+  bool stated = true;               // kStatedForEveryN
+  bool run = false;                 // the every-N proofs ran (VerifyOptions::every_n)
+  std::optional<Verdict> initial;   // of the initial state; none for a step property (vacuous)
+  int proved = 0, cti = 0, unknown = 0;
+  std::vector<std::string> cti_ops, unknown_ops;
+  int operations = 0;               // every operation of the model
+  std::vector<std::string> not_lifted;  // operations whose rules do not run on a table of any size yet
+  // Proved for every N, given hypotheses that are themselves proved for every N.
+  bool holds(bool hypotheses_proved) const {
+    return run && stated && (!initial || *initial == PROVED) && proved == operations && hypotheses_proved;
+  }
+};
+
 struct PropertyVerdict {
   std::string id, statement;
   bool invariant = false;
+  EveryNColumn every_n;
   bool initial_holds = true;        // at every N
   int initial_fails_at = 0;         // the smallest N whose initial state breaks it (0: none)
   std::map<int, Column> at;         // per table size
@@ -103,7 +125,8 @@ struct VerifyReport {
   std::map<int, std::vector<Result>> results;  // per table size
   std::vector<PropertyVerdict> verdicts;
   std::vector<SearchLeg> search;
-  double prove_seconds = 0, search_seconds = 0;
+  std::vector<Result> every_n, every_n_initial;  // for a table of any size
+  double prove_seconds = 0, search_seconds = 0, every_n_seconds = 0;
 };
 
 VerifyReport verify(const VerifyOptions& opt);

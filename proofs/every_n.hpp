@@ -1,0 +1,37 @@
+// Proofs for a process table of any size (docs/proofs.md, "For every N").
+//
+// The same obligations as the matrix (proofs/matrix.hpp): an operation
+// preserves a property, or an auxiliary invariant, from any state that
+// satisfies the invariants. Here the state is proofs/unbounded.hpp's: a table
+// of n slots for an unconstrained n (2 <= n <= kMaxSlots), the invariants
+// quantified over every slot, the model's rules run unchanged through the
+// table combinators. Proved means proved for every table size.
+//
+// Which operations can be run so is model/step.hpp's lifted_to_every_n();
+// which properties are stated so, kStatedForEveryN (model/properties.hpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "proofs/matrix.hpp"
+#include "proofs/unbounded.hpp"
+
+namespace ptm::proofs {
+
+// The operations whose rules run on a table of any size, and those that do not (yet).
+std::vector<std::pair<Op, std::string>> ops_lifted_to_every_n();
+std::vector<std::pair<Op, std::string>> ops_not_lifted_to_every_n();
+// Is the property or invariant stated for a table of any size?
+bool stated_for_every_n(const std::string& id);
+
+// The obligations of one lifted operation, for every N. A counterexample found
+// where the rules were over-approximated (the p_pptr walk) is reported as
+// unknown, with the reason: it need not be a state of the seed.
+std::vector<Result> prove_every_n_operation(const Op& op, const std::string& op_name, const KeepObligation& keep,
+                                            unsigned timeout_ms);
+// The initial state, for every N: each stated property and invariant holds of
+// it (op_name "initial").
+std::vector<Result> initial_every_n(unsigned timeout_ms);
+
+}  // namespace ptm::proofs
