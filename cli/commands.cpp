@@ -384,6 +384,11 @@ int ptmodel_main(int argc, char** argv) {
   verify->add_option("--max-states", vopt.max_states, "the witness search's state budget, per table size and alphabet")->check(CLI::PositiveNumber);
   verify->add_option("--budget", vopt.budget_seconds, "the witness search's time budget in seconds (default 300)")->check(kFinite & CLI::Range(0.0, 86400.0));
   verify->add_option("--timeout", vopt.timeout_ms, "Z3's time limit per obligation, in milliseconds")->check(CLI::PositiveNumber);
+  verify->add_option("--every-n-timeout", vopt.every_n_timeout_ms,
+                     "Z3's time limit per obligation for a table of any size, in milliseconds (default 3000; at most --timeout)")
+      ->check(CLI::PositiveNumber);
+  bool no_every_n = false;
+  verify->add_flag("--no-every-n", no_every_n, "prove for each table size 2..K only, not for a table of any size");
   verify->add_option("--max-memory", vopt.max_memory_mb, "Z3's memory limit in MiB (a query that reaches it is unknown)")->check(CLI::Range(64u, 65536u));
   verify->add_option("--smt2", vopt.smt2_dir, "write every obligation at N = --procs to DIR as SMT-LIB2 (unsat = proved)");
   verify->add_option("-o,--out", vout, "write each reachable violation to DIR/<PROPERTY>.scn");
@@ -476,6 +481,7 @@ int ptmodel_main(int argc, char** argv) {
       xopt.alphabet = xalphabet == "complete" ? ptm::explore::Alphabet::complete : ptm::explore::Alphabet::search;
       return ptm::cli::explore_command(xprocs, xopt, xsem, xjson, xout);
     }
+    if (*verify) vopt.every_n = !no_every_n;
     if (*verify && !vcompare.empty()) {
       if (vsem != "seed" || !vout.empty()) throw scn::InputError("verify --compare A B: the semantics are A and B (no --semantics, no -o)");
       return ptm::cli::verify_compare(vopt, vcompare[0], vcompare[1], vjson);

@@ -45,11 +45,11 @@ expect 0 "DETACH_RESTORES" -- properties
 expect 2 "--procs 9: expected 2..6" -- verify --procs 9
 expect 2 "unknown semantics .moderne." -- verify --semantics moderne
 expect 3 "Some verdicts are unknown: exit status 3" -- verify --procs 3 --search-procs 3 --depth 1 --timeout 1
-expect 1 "TRACER_LIVE +holds +for N <= 3 \(bounded\)" -- verify --procs 3 --search-procs 3 --depth 1
+expect 1 "TRACER_LIVE +holds +for N <= 3 \(bounded\)" -- verify --no-every-n --procs 3 --search-procs 3 --depth 1
 expect 2 "--search-procs 7: expected 2..6" -- verify --search-procs 7
 # The search grows the table: proved at N = 2, violated at N = 3, said in words.
-expect 1 "NO_TRACE_OF_EXITING +violated +holds for N <= 2 \(bounded\), but reachable in 3 steps at N = 3" -- verify --procs 2 --search-procs 3 --depth 3
-expect 1 "complete alphabet \(ids \{0, 1001, 1002\}" -- verify --procs 2 --search-procs 3 --depth 3
+expect 1 "NO_TRACE_OF_EXITING +violated +holds for N <= 2 \(bounded\), but reachable in 3 steps at N = 3" -- verify --no-every-n --procs 2 --search-procs 3 --depth 3
+expect 1 "complete alphabet \(ids \{0, 1001, 1002\}" -- verify --no-every-n --procs 2 --search-procs 3 --depth 3
 expect 2 "unknown property .NOPE." -- hunt --property NOPE
 # explain: every check in order, the decider, the state it read
 expect 0 "YES ATTACH_TRACED +seed 457-461 +Already traced" -- explain "$data/explain.scn:4"
@@ -148,7 +148,7 @@ expect 0 "passed, 0 failed" -- run -q "$tmp/oracle"
 # --json everywhere: each report parses as JSON
 for args in "checks --json" "properties --json" "run --json $data/explain.scn" "explain --json $data/explain.scn:4" \
             "explore --procs 2 --json" "oracle --procs 2 --max-depth 3 --format json" \
-            "verify --procs 2 --search-procs 3 --depth 3 --json"; do
+            "verify --no-every-n --procs 2 --search-procs 3 --depth 3 --json"; do
   if "$ptmodel" $args 2>/dev/null | python3 -c 'import json,sys; json.load(sys.stdin)'; then
     echo "ok: ptmodel $args is JSON"
   else
@@ -204,10 +204,10 @@ expect 2 "PFIND finds what the checks after it read" -- run --semantics 'seed+PF
 expect 2 "not in one check list" -- diff seed 'seed+ATTACH_SELF<SETSID_PERM'
 expect 2 "no errno .ENOENT." -- diff seed seed+ATTACH_TRACED=ENOENT
 # verify --compare: both semantics, side by side (small bounds)
-expect 1 "XSTAT_VALID +violated \(5 steps, N = 3\) +holds for N <= 2 \(bounded\) +repaired by B \(for N <= 2, bounded\)" -- verify --compare seed seed+resume_signal_range --procs 2 --search-procs 3 --depth 5 --budget 20
+expect 1 "XSTAT_VALID +violated \(5 steps, N = 3\) +holds for N <= 2 \(bounded\) +repaired by B \(for N <= 2, bounded\)" -- verify --no-every-n --compare seed seed+resume_signal_range --procs 2 --search-procs 3 --depth 5 --budget 20
 expect 2 "the semantics are A and B" -- verify --compare seed modern --semantics modern
 # verify --json: the verdict kinds, the bound, a witness per operation, the search legs
-if "$ptmodel" verify --procs 2 --search-procs 3 --depth 3 --json 2>/dev/null | python3 -c '
+if "$ptmodel" verify --no-every-n --procs 2 --search-procs 3 --depth 3 --json 2>/dev/null | python3 -c '
 import json, sys
 j = json.load(sys.stdin)
 p = {x["id"]: x for x in j["properties"]}
@@ -266,12 +266,12 @@ expect 2 "finite number" -- verify --budget inf
 expect 2 "--seed" -- hunt --seed -1
 # -o: checked before the run; a second run replaces the first's files and keeps others
 touch "$h/a_file"
-expect 2 "a_file: cannot make the output directory" -- verify --procs 2 --search-procs 2 --depth 1 -o "$h/a_file"
+expect 2 "a_file: cannot make the output directory" -- verify --no-every-n --procs 2 --search-procs 2 --depth 1 -o "$h/a_file"
 expect 2 "a_file/x: cannot make the output directory" -- explore --procs 2 -o "$h/a_file/x"
-"$ptmodel" verify --procs 2 --search-procs 3 --depth 3 -o "$h/out" > /dev/null 2>&1
+"$ptmodel" verify --no-every-n --procs 2 --search-procs 3 --depth 3 -o "$h/out" > /dev/null 2>&1
 first=$(ls "$h/out" | tr '\n' ' ')
 touch "$h/out/mine.txt"
-"$ptmodel" verify --procs 2 --search-procs 2 --depth 1 -o "$h/out" > /dev/null 2>&1
+"$ptmodel" verify --no-every-n --procs 2 --search-procs 2 --depth 1 -o "$h/out" > /dev/null 2>&1
 second=$(ls "$h/out" | tr '\n' ' ')
 if [[ "$first" == *ATTACH_STOPS.scn* && "$second" != *ATTACH_STOPS.scn* && "$second" == *NO_FAULT.scn* && "$second" == *mine.txt* ]] &&
    head -1 "$h/out/MANIFEST" | grep -q "ptmodel verify --procs 2 --search-procs 2"; then
@@ -317,7 +317,7 @@ if [[ -z "${PTMODEL_SANITIZED:-}" ]]; then
   if [[ $rc -eq 1 ]] && grep -q "PARTIAL: stopped by out-of-memory" <<<"$out" && grep -q "VIOLATED" <<<"$out"; then
     echo "ok: explore under ulimit -v gives a partial report"; else
     echo "FAIL: explore under ulimit -v -> exit $rc: $(tail -3 <<<"$out")"; fails=$((fails + 1)); fi
-  out=$( (ulimit -v 200000; "$ptmodel" verify --procs 3 --search-procs 3 --depth 4 2>&1) ); rc=$?
+  out=$( (ulimit -v 200000; "$ptmodel" verify --no-every-n --procs 3 --search-procs 3 --depth 4 2>&1) ); rc=$?
   if [[ $rc -eq 3 ]] && grep -q "a limit was reached" <<<"$out"; then echo "ok: verify out of memory in Z3 -> exit 3"; else
     echo "FAIL: verify under ulimit -v -> exit $rc: $(tail -3 <<<"$out")"; fails=$((fails + 1)); fi
 fi
@@ -342,7 +342,7 @@ expect 2 "unknown semantics|unknown delta" -- diff seed nope
 expect 2 "no-such.scn: cannot open" -- explain "$h/no-such.scn"
 for cmd in "checks" "properties" "semantics" "run $h/ok.scn" "explain $h/ok.scn" "explore --procs 2 --max-depth 2" \
            "oracle --procs 2 --max-depth 2" "hunt --sequences 2 --property TRACER_LIVE" "diff seed seed --procs 2" \
-           "audit --procs 2 --depth 1 --complete-procs 2 --check ATTACH_SELF" "verify --procs 2 --search-procs 2 --depth 1"; do
+           "audit --procs 2 --depth 1 --complete-procs 2 --check ATTACH_SELF" "verify --no-every-n --procs 2 --search-procs 2 --depth 1"; do
   "$ptmodel" $cmd > /dev/full 2> "$h/full.err"; rc=$?
   if [[ $rc -eq 2 ]] && grep -q "cannot write the standard output" "$h/full.err"; then echo "ok: $cmd > /dev/full -> exit 2"; else
     echo "FAIL: $cmd > /dev/full -> exit $rc: $(head -3 "$h/full.err")"; fails=$((fails + 1)); fi

@@ -30,8 +30,10 @@ same run_json -- run --json scenarios/examples
 same explain -- explain --json scenarios/examples/trace_me_continue.scn
 same explore -- explore --procs $n
 same explore_json -- explore --procs $n --json
-same verify -- verify --procs $n --search-procs $n --depth 5
-same verify_json -- verify --procs $n --search-procs $n --depth 5 --json
+# (Without the proofs for every N: their 3 s limit is near some obligations' times, so a
+# verdict there can turn between runs; docs/proofs.md.)
+same verify -- verify --no-every-n --procs $n --search-procs $n --depth 5
+same verify_json -- verify --no-every-n --procs $n --search-procs $n --depth 5 --json
 same hunt -- hunt --property NO_FAULT --sequences 30 --seed 7
 same oracle_json -- oracle --procs $n --max-depth 4 --format json
 same atf -- oracle --procs $n --max-depth 4 --format atf-c

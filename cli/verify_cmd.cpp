@@ -38,11 +38,21 @@ bool hypotheses_proved(const proofs::VerifyReport& rep) {
   return true;
 }
 
-// The four kinds of verdict: violated (a reachable witness), holds for N <= K
-// (bounded: proved at each table size 2..K), cti only (induction fails and no
-// witness was found within the search), unknown.
-std::string verdict_of(const proofs::PropertyVerdict& v, bool hyps_ok) {
-  if (hyps_ok && v.witness && v.witness->procs <= v.proved_up_to()) return "CONTRADICTION";
+// The same for a table of any size: every invariant proved for every N.
+bool hypotheses_proved_every_n(const proofs::VerifyReport& rep) {
+  for (const auto& v : rep.verdicts)
+    if (v.invariant && !v.every_n.holds(true)) return false;
+  return true;
+}
+
+// The five kinds of verdict: proved (for every table size), violated (a
+// reachable witness), holds for N <= K (bounded: proved at each table size
+// 2..K), cti only (induction fails and no witness was found within the
+// search), unknown.
+std::string verdict_of(const proofs::PropertyVerdict& v, bool hyps_ok, bool hyps_every_n) {
+  const bool every_n = v.every_n.holds(hyps_every_n);
+  if ((every_n || hyps_ok) && v.witness && (every_n || v.witness->procs <= v.proved_up_to())) return "CONTRADICTION";
+  if (every_n && v.initial_holds) return "proved";
   if (!v.initial_holds) return "violated";
   if (v.witness) return "violated";
   if (v.any_cti()) return "cti only";
@@ -50,6 +60,25 @@ std::string verdict_of(const proofs::PropertyVerdict& v, bool hyps_ok) {
   return "bounded";
 }
 const char* verdict_word(const std::string& d) { return d == "bounded" ? "holds" : d.c_str(); }
+
+// What the proofs for a table of any size showed, in words ("" if they did not run).
+std::string every_n_summary(const proofs::PropertyVerdict& v, bool hyps_every_n) {
+  const auto& e = v.every_n;
+  if (!e.run) return "";
+  if (!e.stated) return "for every N: not stated (a walk of any length; docs/proofs.md)";
+  const int lifted = e.operations - static_cast<int>(e.not_lifted.size());
+  std::string out = fmt::format("for every N: preserved by {} of {} operations", e.proved, e.operations);
+  auto ops = [](const std::vector<std::string>& v) {
+    return v.size() <= 3 ? fmt::format("{}", fmt::join(v, ", ")) : fmt::format("{}, {} and {} more", v[0], v[1], v.size() - 2);
+  };
+  if (e.cti) out += fmt::format(", counterexample to induction at {}", ops(e.cti_ops));
+  if (e.unknown) out += fmt::format(", unknown at {}", ops(e.unknown_ops));
+  if (!e.not_lifted.empty()) out += fmt::format(", {} not lifted to a table of any size", e.operations - lifted);
+  if (e.initial && *e.initial != proofs::PROVED)
+    out += *e.initial == proofs::CTI ? ", fails initially" : ", initial state unknown";
+  if (!hyps_every_n && !v.invariant) out += "; its proof assumes invariants not yet proved for every N";
+  return out;
+}
 
 std::string sizes(const proofs::VerifyReport& rep) {
   return rep.opt.procs == 2 ? "N = 2" : fmt::format("N = 2..{}", rep.opt.procs);
@@ -128,17 +157,32 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
   for (const auto& [n, results] : rep.results) obligations += static_cast<int>(results.size());
   int violated = 0, props_bounded = 0, cti_only = 0, props_unknown = 0, contradictions = 0;
   const bool hyps_ok = hypotheses_proved(rep);
+  const bool hyps_every_n = hypotheses_proved_every_n(rep);
+  int props_proved = 0;
   for (const auto& v : rep.verdicts) {
     if (v.invariant) continue;
-    auto d = verdict_of(v, hyps_ok);
+    auto d = verdict_of(v, hyps_ok, hyps_every_n);
     if (d != "CONTRADICTION")
-      (d == "violated" ? violated : d == "bounded" ? props_bounded : d == "cti only" ? cti_only : props_unknown)++;
+      (d == "proved"     ? props_proved
+       : d == "violated" ? violated
+       : d == "bounded"  ? props_bounded
+       : d == "cti only" ? cti_only
+                         : props_unknown)++;
     contradictions += d == "CONTRADICTION";
   }
   bool bad_witness = contradictions > 0;
   for (const auto& p : printed) bad_witness = bad_witness || !p.w.replays;
   // Exit status: 2 a witness that does not replay, 3 anything unknown (a limit:
-  // the report is partial), 1 a property violated, 0 every property holds for N <= K.
+  // the report is partial), 1 a property violated, 0 every property proved or
+  // holding for N <= K. (An every-N obligation that is unknown leaves its
+  // property at its bounded verdict, which says so.)
+  int en_proved = 0, en_cti = 0, en_unknown = 0;
+  for (const auto& r : rep.every_n) (r.verdict == proofs::PROVED ? en_proved : r.verdict == proofs::CTI ? en_cti : en_unknown)++;
+  for (const auto& r : rep.every_n_initial)
+    (r.verdict == proofs::PROVED ? en_proved : r.verdict == proofs::CTI ? en_cti : en_unknown)++;
+  const auto not_lifted = proofs::ops_not_lifted_to_every_n();
+  std::vector<std::string> not_lifted_names;
+  for (const auto& [op, name] : not_lifted) not_lifted_names.push_back(name);
   const int status = bad_witness ? 2 : unknown || props_unknown ? 3 : violated ? 1 : 0;
 
   // How far the witness search went, per property and operation.
@@ -154,7 +198,21 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     j["semantics"] = semantics;
     j["procs"] = opt.procs;
     j["proved_at"] = fmt::format("{}", sizes(rep));
-    j["every_n"] = "not proved: the unbounded method is not built (docs/proofs.md)";
+    j["every_n"] = {{"run", opt.every_n},
+                    {"timeout_ms", std::min(opt.every_n_timeout_ms, opt.timeout_ms)},
+                    {"max_slots", kMaxSlots},
+                    {"operations_not_lifted", not_lifted_names},
+                    {"invariants_proved_for_every_n", hyps_every_n},
+                    {"seconds", rep.every_n_seconds}};
+    for (const auto* list : {&rep.every_n_initial, &rep.every_n})
+      for (const auto& r : *list)
+        j["every_n_obligations"].push_back({{"operation", r.ob.op_name},
+                                            {"property", r.ob.property},
+                                            {"invariant", r.ob.invariant},
+                                            {"verdict", proofs::verdict_name(r.verdict)},
+                                            {"reason", r.reason},
+                                            {"cti", r.cti},
+                                            {"seconds", r.seconds}});
     j["timeout_ms"] = opt.timeout_ms;
     for (const auto& [n, results] : rep.results)
       for (const auto& r : results)
@@ -166,13 +224,22 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                                     {"reason", r.reason}});
     for (std::size_t i = 0; i < rep.verdicts.size(); ++i) {
       const auto& v = rep.verdicts[i];
-      auto d = verdict_of(v, hyps_ok);
+      auto d = verdict_of(v, hyps_ok, hyps_every_n);
       nlohmann::json p = {{"id", v.id},
                           {"statement", v.statement},
                           {"invariant", v.invariant},
                           {"verdict", d == "bounded" ? "holds" : d},
                           {"bound", d == "bounded" ? fmt::format("N <= {} (proved at {}; not for every N)", opt.procs, sizes(rep))
+                                    : d == "proved" ? std::string("every N (a table of any size)")
                                                     : std::string()},
+                          {"every_n",
+                           {{"stated", v.every_n.stated},
+                            {"proved_operations", v.every_n.proved},
+                            {"operations", v.every_n.operations},
+                            {"cti_operations", v.every_n.cti_ops},
+                            {"unknown_operations", v.every_n.unknown_ops},
+                            {"initial", v.every_n.initial ? proofs::verdict_name(*v.every_n.initial) : "vacuous"},
+                            {"summary", every_n_summary(v, hyps_every_n)}}},
                           {"holds_initially", v.initial_holds},
                           {"cti_operations", v.cti_ops},
                           {"open_operations", open_through(v)}};
@@ -207,6 +274,9 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                              {"stopped", l.stopped}});
     j["complete_alphabet_bounds"] = explore::kCompleteBounds;
     j["totals"] = {{"obligations", obligations},         {"proved", proved},
+                   {"every_n_obligations", en_proved + en_cti + en_unknown},
+                   {"every_n_proved", en_proved},        {"every_n_cti", en_cti},
+                   {"every_n_unknown", en_unknown},      {"properties_proved", props_proved},
                    {"cti", cti},                         {"unknown", unknown},
                    {"properties_violated", violated},    {"properties_holding_bounded", props_bounded},
                    {"properties_cti_only", cti_only},    {"properties_unknown", props_unknown}};
@@ -215,10 +285,15 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     return status;
   }
 
-  fmt::print("ptmodel verify: semantics {}, proofs at every table size {} (proc0, init and up to {} more), {} "
+  fmt::print("ptmodel verify: semantics {}, proofs at every table size {} (proc0, init and up to {} more){}, {} "
              "operations x {} properties and {} auxiliary invariants; the witness search grows the table to {}\n\n",
-             semantics, sizes(rep), opt.procs - 2, all_operations().size(), hana::length(kProperties).value,
-             hana::length(kInvariants).value, opt.search_procs);
+             semantics, sizes(rep), opt.procs - 2,
+             !opt.every_n         ? std::string()
+             : not_lifted.empty() ? std::string(" and for a table of any size")
+                                  : fmt::format(" and for a table of any size ({} of the operations)",
+                                                all_operations().size() - not_lifted.size()),
+             all_operations().size(), hana::length(kProperties).value, hana::length(kInvariants).value,
+             opt.search_procs);
   // The matrix: one row per operation, one column per property (numbered below).
   std::vector<std::string> cols;
   for (const auto& v : rep.verdicts) cols.push_back(v.id);
@@ -236,8 +311,9 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     }
     fmt::print("\n");
   }
-  fmt::print("\nProperties. \"holds for N <= {}\" is bounded: every obligation is proved at {},\n"
-             "not for every N (no property is proved for every table size yet: docs/proofs.md).\n",
+  fmt::print("\nProperties. \"proved\" is for every table size N. \"holds for N <= {}\" is bounded: every obligation is\n"
+             "proved at {}, not for every N; \"for every N\" says how far the proofs for a table of any\n"
+             "size went (docs/proofs.md).\n",
              opt.procs, opt.procs == 2 ? "N = 2" : fmt::format("each table size 2..{}", opt.procs));
   // The largest table the witness search explored past its first step.
   int searched_beyond = 0;
@@ -247,8 +323,12 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     const auto& v = rep.verdicts[c];
     if (v.invariant && c > 0 && !rep.verdicts[c - 1].invariant) fmt::print("Auxiliary invariants (hypotheses of every obligation):\n");
     std::string detail;
-    auto d = verdict_of(v, hyps_ok);
-    if (!v.initial_holds) detail = fmt::format("fails in the initial state (N = {})", v.initial_fails_at);
+    auto d = verdict_of(v, hyps_ok, hyps_every_n);
+    if (d == "proved")
+      detail = fmt::format("for every N (a table of any size): preserved by all {} operations and holds initially, "
+                           "by induction over invariants quantified over every slot",
+                           v.every_n.operations);
+    else if (!v.initial_holds) detail = fmt::format("fails in the initial state (N = {})", v.initial_fails_at);
     else if (d == "violated") {
       std::vector<std::string> thr;
       for (const auto& [op, f] : v.through) thr.push_back(fmt::format("{} ({} steps, N = {})", op, f.trace.size(), f.procs));
@@ -279,6 +359,8 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
         if (col.unknown) u.push_back(fmt::format("N = {}: {}", n, fmt::join(col.unknown_ops, ", ")));
       detail = fmt::format("unknown at {} (timeout {} ms)", fmt::join(u, "; "), opt.timeout_ms);
     }
+    if (d != "proved" && d != "violated")
+      if (auto e = every_n_summary(v, hyps_every_n); !e.empty()) detail += (detail.empty() ? "" : "; ") + e;
     fmt::print("{:>3} {:<21} {:<9} {}\n", c + 1, v.id, verdict_word(d), detail);
   }
   for (const auto& p : printed) {
@@ -295,10 +377,19 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
   fmt::print("\nTotals: {} obligations at {}: {} proved, {} counterexamples to induction, {} unknown.\n", obligations,
              sizes(rep), proved, cti, unknown);
   // Timing goes to stderr: the report itself is the same on every run.
-  fmt::print(stderr, "time: proving {:.1f} s, witness search {:.1f} s\n", rep.prove_seconds, rep.search_seconds);
-  fmt::print("Properties: {} hold for N <= {} (bounded), {} violated (reachable), {} with a counterexample to induction "
-             "only, {} unknown.\n",
-             props_bounded, opt.procs, violated, cti_only, props_unknown);
+  if (opt.every_n)
+    fmt::print("For every N: {} obligations ({} operations and the initial state, 2 <= N <= 2^32): {} proved, {} "
+               "counterexamples to induction, {} unknown (timeout {} ms){}.\n",
+               en_proved + en_cti + en_unknown, all_operations().size() - not_lifted.size(), en_proved, en_cti, en_unknown,
+               std::min(opt.every_n_timeout_ms, opt.timeout_ms),
+               not_lifted.empty() ? std::string()
+                                  : fmt::format("; {} operations not lifted to a table of any size yet: {}",
+                                                not_lifted.size(), fmt::join(not_lifted_names, ", ")));
+  fmt::print(stderr, "time: proving {:.1f} s, for every N {:.1f} s, witness search {:.1f} s\n", rep.prove_seconds,
+             rep.every_n_seconds, rep.search_seconds);
+  fmt::print("Properties: {} proved for every N, {} hold for N <= {} (bounded), {} violated (reachable), {} with a "
+             "counterexample to induction only, {} unknown.\n",
+             props_proved, props_bounded, opt.procs, violated, cti_only, props_unknown);
   if (rep.search.empty())
     fmt::print("Witness search: not needed (every property holds for N <= {}).\n", opt.procs);
   else {
@@ -325,7 +416,7 @@ int verify_compare(const proofs::VerifyOptions& opt_in, const std::string& a_nam
     std::string name;
     SemanticsMask mask = 0;
     proofs::VerifyReport rep;
-    bool hyps_ok = false;
+    bool hyps_ok = false, hyps_every_n = false;
     bool unknown = false;
   };
   Side sides[2];
@@ -347,12 +438,14 @@ int verify_compare(const proofs::VerifyOptions& opt_in, const std::string& a_nam
     }
     sides[i].rep = proofs::verify(opt);
     sides[i].hyps_ok = hypotheses_proved(sides[i].rep);
+    sides[i].hyps_every_n = hypotheses_proved_every_n(sides[i].rep);
     for (const auto& [n, results] : sides[i].rep.results)
       for (const auto& r : results) sides[i].unknown |= r.verdict == proofs::UNKNOWN;
   }
   if (tty) fmt::print(stderr, "\r{:80}\r", "");
   auto text = [&](const Side& sd, const proofs::PropertyVerdict& v) {
-    const std::string d = verdict_of(v, sd.hyps_ok);
+    const std::string d = verdict_of(v, sd.hyps_ok, sd.hyps_every_n);
+    if (d == "proved") return std::string("proved (every N)");
     if (d == "violated" && v.witness)
       return fmt::format("violated ({} step{}, N = {})", v.witness->trace.size(), v.witness->trace.size() == 1 ? "" : "s",
                          v.witness->procs);
@@ -373,11 +466,13 @@ int verify_compare(const proofs::VerifyOptions& opt_in, const std::string& a_nam
     while (j < sides[1].rep.verdicts.size() && sides[1].rep.verdicts[j].id != va.id) ++j;
     if (j == sides[1].rep.verdicts.size()) continue;
     const auto& vb = sides[1].rep.verdicts[j];
-    const std::string da = verdict_of(va, sides[0].hyps_ok), db = verdict_of(vb, sides[1].hyps_ok);
+    const std::string da = verdict_of(va, sides[0].hyps_ok, sides[0].hyps_every_n),
+                      db = verdict_of(vb, sides[1].hyps_ok, sides[1].hyps_every_n);
     Row r{va.id, text(sides[0], va), text(sides[1], vb), "", va.invariant, i, j};
     if (da == db) r.change = r.a != r.b ? "witness differs" : "";
     else if (da == "violated" && db == "bounded") r.change = fmt::format("repaired by B (for N <= {}, bounded)", opt_in.procs);
-    else if (da == "bounded" && db == "violated") r.change = "broken by B";
+    else if (da == "violated" && db == "proved") r.change = "repaired by B (proved for every N)";
+    else if ((da == "bounded" || da == "proved") && db == "violated") r.change = "broken by B";
     else if (da == "violated") r.change = "no violation found under B (not proved)";
     else if (db == "violated") r.change = "violated under B only";
     else r.change = "changed";
@@ -397,7 +492,7 @@ int verify_compare(const proofs::VerifyOptions& opt_in, const std::string& a_nam
     j["a"] = sides[0].name;
     j["b"] = sides[1].name;
     j["procs"] = opt_in.procs;
-    j["every_n"] = "not proved: the unbounded method is not built (docs/proofs.md)";
+    j["every_n"] = opt_in.every_n;
     j["unknown"] = unknown;
     for (const auto& r : rows) {
       nlohmann::json e = {{"id", r.id}, {"invariant", r.invariant}, {"a", r.a}, {"b", r.b}, {"change", r.change}};
@@ -423,7 +518,8 @@ int verify_compare(const proofs::VerifyOptions& opt_in, const std::string& a_nam
   for (const auto& r : rows) properties += !r.invariant;
   fmt::print("\n{} of {} properties and invariants change verdict ({} properties){}.\n", changed, rows.size(), properties,
              unknown ? "; some obligations are unknown (a limit): exit status 3" : "");
-  fmt::print("\"holds for N <= K (bounded)\": proved at each table size 2..K, not for every table size (docs/proofs.md).\n");
+  fmt::print("\"proved (every N)\": for every table size; \"holds for N <= K (bounded)\": proved at each table size 2..K, "
+             "not for every table size (docs/proofs.md).\n");
   for (const auto& r : rows) {
     for (int side : {0, 1}) {
       const auto& v = sides[side].rep.verdicts[side == 0 ? r.ia : r.ib];
