@@ -3,6 +3,7 @@
 #include <z3++.h>
 
 #include <algorithm>
+#include <exception>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -141,14 +142,30 @@ WitnessSearch search_witnesses(const std::vector<std::string>& props, const std:
   // far larger, to complete_procs. Both read the semantics and the removed
   // checks in force (process-wide globals), so a mutant is searched as such.
   std::vector<SearchLeg> complete_legs;
-  auto complete = [&] { complete_legs = run_leg(board, explore::Alphabet::complete, lim.complete_procs, lim, deadline); };
+  // An exception (out of memory under a ulimit) in either leg is rethrown
+  // here once both have ended: from a thread it would terminate the process.
+  std::exception_ptr second_failed, first_failed;
+  auto complete = [&] {
+    try {
+      complete_legs = run_leg(board, explore::Alphabet::complete, lim.complete_procs, lim, deadline);
+    } catch (...) {
+      second_failed = std::current_exception();
+    }
+  };
   if (lim.side_by_side) {
     std::thread second(complete);
-    out.legs = run_leg(board, explore::Alphabet::search, lim.search_procs, lim, deadline);
+    try {
+      out.legs = run_leg(board, explore::Alphabet::search, lim.search_procs, lim, deadline);
+    } catch (...) {
+      first_failed = std::current_exception();
+    }
     second.join();
+    if (first_failed) std::rethrow_exception(first_failed);
+    if (second_failed) std::rethrow_exception(second_failed);
   } else {
     out.legs = run_leg(board, explore::Alphabet::search, lim.search_procs, lim, deadline);
     complete();
+    if (second_failed) std::rethrow_exception(second_failed);
   }
   out.legs.insert(out.legs.end(), complete_legs.begin(), complete_legs.end());
   out.best = std::move(board.best);
