@@ -243,11 +243,11 @@ int audit_command(int procs, int depth, const std::vector<std::string>& names, b
   };
   std::vector<proofs::AuditEntry> entries;
   switch (procs) {
-    case 2: entries = proofs::audit<2>(checks, depth, 300'000, timeout_ms, progress, &seed_keeps); break;
-    case 3: entries = proofs::audit<3>(checks, depth, 300'000, timeout_ms, progress, &seed_keeps); break;
-    case 4: entries = proofs::audit<4>(checks, depth, 300'000, timeout_ms, progress, &seed_keeps); break;
-    case 5: entries = proofs::audit<5>(checks, depth, 300'000, timeout_ms, progress, &seed_keeps); break;
-    case 6: entries = proofs::audit<6>(checks, depth, 300'000, timeout_ms, progress, &seed_keeps); break;
+    case 2: entries = proofs::audit<2>(checks, depth, gopt.witness_states, timeout_ms, progress, &seed_keeps); break;
+    case 3: entries = proofs::audit<3>(checks, depth, gopt.witness_states, timeout_ms, progress, &seed_keeps); break;
+    case 4: entries = proofs::audit<4>(checks, depth, gopt.witness_states, timeout_ms, progress, &seed_keeps); break;
+    case 5: entries = proofs::audit<5>(checks, depth, gopt.witness_states, timeout_ms, progress, &seed_keeps); break;
+    case 6: entries = proofs::audit<6>(checks, depth, gopt.witness_states, timeout_ms, progress, &seed_keeps); break;
   }
   if (tty) fmt::print(stderr, "\r{:40}\r", "");
 

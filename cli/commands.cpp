@@ -354,6 +354,7 @@ int ptmodel_main(int argc, char** argv) {
   audit->add_option("--complete-procs", agoals.complete_procs, "the attacker-goal search's tables with the complete alphabet: 2..this (2..4; default 3, at most --procs)")->check(CLI::Range(2, 4));
   audit->add_option("--max-states", agoals.max_states, "the seed's states per table size and alphabet in the attacker-goal search (default 300000)")->check(CLI::Range(1L, 100'000'000L));
   audit->add_option("--mutant-states", agoals.mutant_states, "each mutant's own states (outside the seed's) per table size and alphabet (default 50000)")->check(CLI::Range(0L, 100'000'000L));
+  audit->add_option("--witness-states", agoals.witness_states, "the states per table size and alphabet of the search for a witness of a property a check guards (default 300000)")->check(CLI::Range(1L, 100'000'000L));
   audit->add_option("--semantics", agoals.semantics, "audit this semantics's checks (seed, modern or seed+DELTA...)");
   auto* explain = app.add_subcommand("explain", "For each step (or the one on LINE): every check evaluated, in order, with its value and the state it read");
   std::string explain_spec;
