@@ -385,8 +385,10 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                not_lifted.empty() ? std::string()
                                   : fmt::format("; {} operations not lifted to a table of any size yet: {}",
                                                 not_lifted.size(), fmt::join(not_lifted_names, ", ")));
-  fmt::print(stderr, "time: proving {:.1f} s, for every N {:.1f} s, witness search {:.1f} s\n", rep.prove_seconds,
-             rep.every_n_seconds, rep.search_seconds);
+  fmt::print(stderr,
+             "time: the proofs on {} threads, side by side: at N = 2..{} done after {:.1f} s, for every N after {:.1f} s; "
+             "then the witness search {:.1f} s\n",
+             std::max(1, opt.threads), opt.procs, rep.prove_seconds, rep.every_n_seconds, rep.search_seconds);
   fmt::print("Properties: {} proved for every N, {} hold for N <= {} (bounded), {} violated (reachable), {} with a "
              "counterexample to induction only, {} unknown.\n",
              props_proved, props_bounded, opt.procs, violated, cti_only, props_unknown);

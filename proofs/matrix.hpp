@@ -5,6 +5,7 @@
 // unknown, never as proved.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -103,7 +104,8 @@ inline std::vector<Obligation> all_obligations() {
 // context may then be inconsistent (a later pop() or check() crashes, or Z3
 // aborts with "UNEXPECTED CODE WAS REACHED"), so no later query uses Z3: each
 // is unknown, and the solver is left undestroyed.
-inline bool g_z3_exhausted = false;
+// (Atomic: verify proves on two threads.)
+inline std::atomic<bool> g_z3_exhausted{false};
 
 template <int N, class D = Sy, class Rules>
 std::vector<Result> prove_operation(const Op& op, const std::string& op_name,

@@ -3,6 +3,7 @@
 #include <z3++.h>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <mutex>
 #include <set>
@@ -45,6 +46,87 @@ std::vector<std::string> initially_broken(int n) {
 }
 
 namespace {
+
+// One operation's obligations at table size n (explicitly instantiated in
+// verify_nN.cpp).
+std::vector<Result> prove_one(int n, const Op& op, const std::string& name, const KeepObligation& keep,
+                              unsigned timeout_ms, const std::string& smt2_dir) {
+#define PTM_CASE(k) \
+  case k: return prove_seed_operation<k>(op, name, keep, timeout_ms, smt2_dir);
+  switch (n) { PTM_SIZES(PTM_CASE) }
+#undef PTM_CASE
+  throw std::invalid_argument("table size must be 2..6");
+}
+
+// The proofs, bounded (every operation at N = 2..procs) and for every N, as
+// one list of jobs that opt.threads threads take in order, each thread with
+// its own Z3 context (sym::ctx() is per thread). The every-N jobs come first
+// and the largest tables next: the longest jobs start first, so the two
+// threads end close together. Results are put back in list order, so the
+// report does not depend on which thread ran what.
+void prove_all(const VerifyOptions& opt, VerifyReport& rep) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const unsigned every_n_timeout = std::min(opt.every_n_timeout_ms, opt.timeout_ms);
+  const auto obs = all_obligations();
+  std::map<std::pair<std::string, std::string>, int> index;
+  for (std::size_t i = 0; i < obs.size(); ++i) index[{obs[i].op_name, obs[i].property}] = static_cast<int>(i);
+  const KeepObligation keep = [&](const Obligation& ob) {
+    return index.at({ob.op_name, ob.property}) % opt.shards == opt.shard;
+  };
+  struct Job {
+    int n;          // 0: for every N
+    bool initial;   // the every-N initial state
+    Op op;
+    std::string name;
+    std::vector<Result> out;
+    double ended = 0;  // seconds after t0
+  };
+  std::vector<Job> jobs;
+  if (opt.every_n) {
+    jobs.push_back({0, true, Op{}, "the initial state", {}, 0});
+    for (const auto& [op, name] : ops_lifted_to_every_n()) jobs.push_back({0, false, op, name, {}, 0});
+  }
+  const auto ops = all_operations();
+  for (int n = opt.procs; n >= 2; --n)
+    for (const auto& [op, name] : ops) jobs.push_back({n, false, op, name, {}, 0});
+  std::atomic<std::size_t> next{0};
+  std::mutex m;
+  std::exception_ptr failed;
+  auto work = [&] {
+    try {
+      for (std::size_t i; (i = next++) < jobs.size();) {
+        Job& j = jobs[i];
+        if (j.n == 0 && j.initial)
+          j.out = initial_every_n(every_n_timeout);
+        else if (j.n == 0)
+          j.out = prove_every_n_operation(j.op, j.name, keep, every_n_timeout);
+        else
+          j.out = prove_one(j.n, j.op, j.name, keep, opt.timeout_ms, j.n == opt.procs ? opt.smt2_dir : "");
+        std::lock_guard<std::mutex> g(m);
+        j.ended = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (opt.progress)
+          opt.progress(j.n == 0 ? "proved for every N: " + j.name
+                                : "proved at N = " + std::to_string(j.n) + ": " + j.name);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> g(m);
+      if (!failed) failed = std::current_exception();
+      next = jobs.size();  // the other threads stop after their current job
+    }
+  };
+  std::vector<std::thread> more;
+  for (int t = 1; t < std::max(1, opt.threads); ++t) more.emplace_back(work);
+  work();
+  for (auto& t : more) t.join();
+  if (failed) std::rethrow_exception(failed);
+  for (int n = 2; n <= opt.procs; ++n) rep.results[n];
+  for (auto& j : jobs) {
+    auto& dst = j.n == 0 ? (j.initial ? rep.every_n_initial : rep.every_n) : rep.results[j.n];
+    dst.insert(dst.end(), j.out.begin(), j.out.end());
+    (j.n == 0 ? rep.every_n_seconds : rep.prove_seconds) =
+        std::max(j.n == 0 ? rep.every_n_seconds : rep.prove_seconds, j.ended);
+  }
+}
 
 // What the two legs of the witness search share: what is still wanted, and the
 // best witness found for each property and each (property, operation).
@@ -90,40 +172,36 @@ struct Board {
   }
 };
 
-// One leg: an alphabet, the table grown from 2 to max_n, each size searched
-// breadth-first until its space is exhausted, the state budget or the depth cap.
-std::vector<SearchLeg> run_leg(Board& board, explore::Alphabet alpha, int max_n, const SearchLimits& opt,
-                               std::chrono::steady_clock::time_point deadline) {
-  std::vector<SearchLeg> legs;
-  for (int n = 2; n <= max_n; ++n) {
-    if (std::chrono::steady_clock::now() > deadline) break;
-    auto [props, cells] = board.open(n);
-    if (props.empty() && cells.empty()) continue;
-    ReachOptions o;
-    o.max_depth = opt.depth;
-    o.max_states = opt.max_states;
-    o.alphabet = alpha;
-    o.deadline = deadline;
-    o.stop = [&board, n, &props = props, &cells = cells] { return board.found_below(n, props, cells); };
-    auto t0 = std::chrono::steady_clock::now();
-    auto r = reach_at(n, props, cells, o);
-    board.merge(n, r);
-    SearchLeg leg;
-    leg.alphabet = alpha == explore::Alphabet::complete ? "complete" : "search";
-    leg.procs = n;
-    leg.depth_done = r.depth_done;
-    leg.states = r.states;
-    leg.stopped = r.exhausted     ? "exhausted"
-                  : r.time_hit    ? "time budget"
-                  : r.budget_hit  ? "state budget"
-                  : r.stopped     ? "all found"
-                  : r.depth_done >= opt.depth ? "depth cap"
-                                              : "all found";
-    leg.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    legs.push_back(leg);
-    if (opt.progress) opt.progress("searching (" + leg.alphabet + " alphabet) at N = " + std::to_string(n));
-  }
-  return legs;
+// One leg: an alphabet at one table size, searched breadth-first until its
+// space is exhausted, the state budget, the depth cap or the deadline.
+std::optional<SearchLeg> run_leg(Board& board, explore::Alphabet alpha, int n, const SearchLimits& opt,
+                                 std::chrono::steady_clock::time_point deadline) {
+  if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+  auto [props, cells] = board.open(n);
+  if (props.empty() && cells.empty()) return std::nullopt;
+  ReachOptions o;
+  o.max_depth = opt.depth;
+  o.max_states = opt.max_states;
+  o.alphabet = alpha;
+  o.deadline = deadline;
+  o.stop = [&board, n, &props = props, &cells = cells] { return board.found_below(n, props, cells); };
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = reach_at(n, props, cells, o);
+  board.merge(n, r);
+  SearchLeg leg;
+  leg.alphabet = alpha == explore::Alphabet::complete ? "complete" : "search";
+  leg.procs = n;
+  leg.depth_done = r.depth_done;
+  leg.states = r.states;
+  leg.stopped = r.exhausted     ? "exhausted"
+                : r.time_hit    ? "time budget"
+                : r.budget_hit  ? "state budget"
+                : r.stopped     ? "all found"
+                : r.depth_done >= opt.depth ? "depth cap"
+                                            : "all found";
+  leg.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (opt.progress) opt.progress("searching (" + leg.alphabet + " alphabet) at N = " + std::to_string(n));
+  return leg;
 }
 
 }  // namespace
@@ -137,37 +215,50 @@ WitnessSearch search_witnesses(const std::vector<std::string>& props, const std:
   board.cells.insert(cells.begin(), cells.end());
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(lim.budget_seconds * 1000));
-  // Two legs side by side (this machine's two cores): the search alphabet
-  // grows the table to search_procs; the complete alphabet, whose space is
-  // far larger, to complete_procs. Both read the semantics and the removed
-  // checks in force (process-wide globals), so a mutant is searched as such.
-  std::vector<SearchLeg> complete_legs;
-  // An exception (out of memory under a ulimit) in either leg is rethrown
+  // The legs, one per alphabet and table size, in the order two threads (this
+  // machine's two cores; one unless side_by_side) take them: the search
+  // alphabet at N = 2..5, then the complete alphabet, whose space is far
+  // larger, at N = 2..3, then the search alphabet at N = 6 and the complete
+  // alphabet at N >= 4. So a larger table is started while a smaller one is
+  // still being searched: a witness that needs five processes (the PT_ATTACH
+  // walk hang) is not left waiting for N = 4's whole budget. A leg at N looks
+  // only for what no smaller table has shown when it starts, and stops once
+  // other legs have shown the rest below N. Every leg reads the semantics and
+  // the removed checks in force (process-wide globals), so a mutant is
+  // searched as such.
+  using A = explore::Alphabet;
+  std::vector<std::pair<A, int>> order;
+  for (int n = 2; n <= std::min(lim.search_procs, 5); ++n) order.emplace_back(A::search, n);
+  for (int n = 2; n <= std::min(lim.complete_procs, 3); ++n) order.emplace_back(A::complete, n);
+  for (int n = 6; n <= lim.search_procs; ++n) order.emplace_back(A::search, n);
+  // The complete alphabet at N >= 4 last: it passes a million states within a few steps.
+  for (int n = 4; n <= lim.complete_procs; ++n) order.emplace_back(A::complete, n);
+  std::vector<std::optional<SearchLeg>> legs(order.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex m;
+  // An exception (out of memory under a ulimit) in either thread is rethrown
   // here once both have ended: from a thread it would terminate the process.
-  std::exception_ptr second_failed, first_failed;
-  auto complete = [&] {
+  std::exception_ptr failed;
+  auto work = [&] {
     try {
-      complete_legs = run_leg(board, explore::Alphabet::complete, lim.complete_procs, lim, deadline);
+      for (std::size_t i; (i = next++) < order.size();)
+        legs[i] = run_leg(board, order[i].first, order[i].second, lim, deadline);
     } catch (...) {
-      second_failed = std::current_exception();
+      std::lock_guard<std::mutex> g(m);
+      if (!failed) failed = std::current_exception();
     }
   };
   if (lim.side_by_side) {
-    std::thread second(complete);
-    try {
-      out.legs = run_leg(board, explore::Alphabet::search, lim.search_procs, lim, deadline);
-    } catch (...) {
-      first_failed = std::current_exception();
-    }
+    std::thread second(work);
+    work();
     second.join();
-    if (first_failed) std::rethrow_exception(first_failed);
-    if (second_failed) std::rethrow_exception(second_failed);
   } else {
-    out.legs = run_leg(board, explore::Alphabet::search, lim.search_procs, lim, deadline);
-    complete();
-    if (second_failed) std::rethrow_exception(second_failed);
+    work();
   }
-  out.legs.insert(out.legs.end(), complete_legs.begin(), complete_legs.end());
+  if (failed) std::rethrow_exception(failed);
+  for (auto alpha : {A::search, A::complete})
+    for (std::size_t i = 0; i < order.size(); ++i)
+      if (order[i].first == alpha && legs[i]) out.legs.push_back(*legs[i]);
   out.best = std::move(board.best);
   out.through = std::move(board.best_through);
   return out;
@@ -180,26 +271,7 @@ VerifyReport verify(const VerifyOptions& opt) {
   z3::set_param("memory_max_size", static_cast<int>(opt.max_memory_mb));
   VerifyReport rep;
   rep.opt = opt;
-  auto t0 = std::chrono::steady_clock::now();
-  for (int n = 2; n <= opt.procs; ++n) rep.results[n] = prove_matrix(n, opt);
-  rep.prove_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (opt.every_n) {
-    const auto te = std::chrono::steady_clock::now();
-    const unsigned timeout = std::min(opt.every_n_timeout_ms, opt.timeout_ms);
-    const auto obs = all_obligations();
-    std::map<std::pair<std::string, std::string>, int> index;
-    for (std::size_t i = 0; i < obs.size(); ++i) index[{obs[i].op_name, obs[i].property}] = static_cast<int>(i);
-    auto keep = [&](const Obligation& ob) { return index.at({ob.op_name, ob.property}) % opt.shards == opt.shard; };
-    if (opt.progress) opt.progress("proving for every N: the initial state");
-    rep.every_n_initial = initial_every_n(timeout);
-    for (const auto& [op, name] : ops_lifted_to_every_n()) {
-      if (opt.progress) opt.progress("proving for every N: " + name);
-      auto res = prove_every_n_operation(op, name, keep, timeout);
-      rep.every_n.insert(rep.every_n.end(), res.begin(), res.end());
-    }
-    rep.every_n_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - te).count();
-  }
-
+  prove_all(opt, rep);
   std::map<int, std::vector<std::string>> broken;
   for (int n = 2; n <= opt.procs; ++n) broken[n] = initially_broken(n);
   const auto not_lifted = ops_not_lifted_to_every_n();

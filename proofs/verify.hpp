@@ -35,6 +35,7 @@ struct VerifyOptions {
   unsigned max_memory_mb = 4096;  // Z3's memory_max_size
   std::string smt2_dir;            // the obligations at N = procs, as SMT-LIB2
   int shard = 0, shards = 1;       // run obligations i with i % shards == shard
+  int threads = 2;                 // the proofs' threads (each with its own Z3 context)
   std::function<void(const std::string& what)> progress;
 };
 
