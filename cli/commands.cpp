@@ -389,7 +389,7 @@ int ptmodel_main(int argc, char** argv) {
                      "Z3's time limit per obligation for a table of any size, in milliseconds (default 3000; at most --timeout)")
       ->check(CLI::PositiveNumber);
   bool no_every_n = false;
-  verify->add_option("--threads", vopt.threads, "the proofs' threads, each with its own Z3 context (default 2)")->check(CLI::Range(1, 8));
+  verify->add_option("--threads", vopt.threads, "how many proofs run side by side, each in its own process with its own Z3 (default 2)")->check(CLI::Range(1, 8));
   verify->add_flag("--no-every-n", no_every_n, "prove for each table size 2..K only, not for a table of any size");
   verify->add_option("--max-memory", vopt.max_memory_mb, "Z3's memory limit in MiB (a query that reaches it is unknown)")->check(CLI::Range(64u, 65536u));
   verify->add_option("--smt2", vopt.smt2_dir, "write every obligation at N = --procs to DIR as SMT-LIB2 (unsat = proved)");

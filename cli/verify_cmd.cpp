@@ -170,9 +170,10 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                          : props_unknown)++;
     contradictions += d == "CONTRADICTION";
   }
-  bool bad_witness = contradictions > 0;
+  bool bad_witness = contradictions > 0 || !rep.disagreements.empty();
   for (const auto& p : printed) bad_witness = bad_witness || !p.w.replays;
-  // Exit status: 2 a witness that does not replay, 3 anything unknown (a limit:
+  // Exit status: 2 a witness that does not replay or the cross-check's
+  // disagreement (a bug in ptmodel), 3 anything unknown (a limit:
   // the report is partial), 1 a property violated, 0 every property proved or
   // holding for N <= K. (An every-N obligation that is unknown leaves its
   // property at its bounded verdict, which says so.)
@@ -204,6 +205,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                     {"operations_not_lifted", not_lifted_names},
                     {"invariants_proved_for_every_n", hyps_every_n},
                     {"seconds", rep.every_n_seconds}};
+    j["cross_check"] = {{"compared", rep.cross_checked}, {"disagreements", rep.disagreements}};
     for (const auto* list : {&rep.every_n_initial, &rep.every_n})
       for (const auto& r : *list)
         j["every_n_obligations"].push_back({{"operation", r.ob.op_name},
@@ -385,8 +387,18 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                not_lifted.empty() ? std::string()
                                   : fmt::format("; {} operations not lifted to a table of any size yet: {}",
                                                 not_lifted.size(), fmt::join(not_lifted_names, ", ")));
+  if (opt.every_n) {
+    if (rep.disagreements.empty())
+      fmt::print("Cross-check: {} obligations at N = 2..{} whose proof for every N holds: none has a counterexample to "
+                 "induction at any N.\n",
+                 rep.cross_checked, opt.procs);
+    else {
+      fmt::print("Cross-check: the proofs for every N and at N = 2..{} disagree (a bug in ptmodel):\n", opt.procs);
+      for (const auto& d : rep.disagreements) fmt::print("  {}\n", d);
+    }
+  }
   fmt::print(stderr,
-             "time: the proofs on {} threads, side by side: at N = 2..{} done after {:.1f} s, for every N after {:.1f} s; "
+             "time: the proofs {} at a time, side by side: at N = 2..{} done after {:.1f} s, for every N after {:.1f} s; "
              "then the witness search {:.1f} s\n",
              std::max(1, opt.threads), opt.procs, rep.prove_seconds, rep.every_n_seconds, rep.search_seconds);
   fmt::print("Properties: {} proved for every N, {} hold for N <= {} (bounded), {} violated (reachable), {} with a "

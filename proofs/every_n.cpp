@@ -278,6 +278,14 @@ std::vector<Result> prove_every_n_operation_unguarded(const Op& op, const std::s
   return run_queries(qs, base, timeout_ms, [&](const z3::model& m) { return describe(m, pre, args); });
 }
 
+UnboundedStep unbounded_step(const Op& op) {
+  ub::reset();
+  UState pre = ub::fresh_state("s");
+  Args<U> args = fresh<Args<U>>("a");
+  auto st = step<U, kAnyN>(pre, op, args);
+  return {pre, args, st, ub::definitions(), ub::abstractions()};
+}
+
 std::vector<Result> initial_every_n(unsigned timeout_ms) {
   if (g_z3_exhausted) return {};
   try {

@@ -34,4 +34,17 @@ std::vector<Result> prove_every_n_operation(const Op& op, const std::string& op_
 // it (op_name "initial").
 std::vector<Result> initial_every_n(unsigned timeout_ms);
 
+// The step of one operation over a table of any size, from a fresh state and
+// fresh arguments, as the every-N proofs build it, with the definitions of its
+// fresh terms and what it over-approximated (every_n_agreement_test fixes the
+// inputs to a concrete state and compares).
+struct UnboundedStep {
+  UState pre;
+  Args<Unbounded> args;
+  StepOf<Unbounded, kAnyN> st;
+  std::vector<z3::expr> definitions;
+  std::vector<std::string> abstractions;
+};
+UnboundedStep unbounded_step(const Op& op);
+
 }  // namespace ptm::proofs

@@ -2,10 +2,21 @@
 
 #include <z3++.h>
 
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <mutex>
+#include <new>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -58,12 +69,190 @@ std::vector<Result> prove_one(int n, const Op& op, const std::string& name, cons
   throw std::invalid_argument("table size must be 2..6");
 }
 
+// Results as text, for a proof process to hand back.
+void put(std::string& out, const std::string& field) { out += std::to_string(field.size()) + ":" + field; }
+std::string take(const std::string& in, std::size_t& at) {
+  const std::size_t colon = in.find(':', at);
+  if (colon == std::string::npos) throw std::runtime_error("proofs/verify.cpp: a proof process's results are cut short");
+  const std::size_t len = std::stoul(in.substr(at, colon - at));
+  if (colon + 1 + len > in.size()) throw std::runtime_error("proofs/verify.cpp: a proof process's results are cut short");
+  at = colon + 1 + len;
+  return in.substr(colon + 1, len);
+}
+std::string encode(const std::vector<Result>& rs, double ended) {
+  std::string out;
+  put(out, std::to_string(ended));
+  put(out, std::to_string(rs.size()));
+  for (const auto& r : rs) {
+    put(out, r.ob.op_name);
+    put(out, r.ob.property);
+    put(out, r.ob.invariant ? "1" : "0");
+    put(out, std::to_string(static_cast<int>(r.verdict)));
+    put(out, std::to_string(r.seconds));
+    put(out, r.reason);
+    put(out, r.cti);
+  }
+  return out;
+}
+// The results of a job whose operation is `op` (every result of a job is about it).
+void decode(const std::string& in, const Op& op, std::vector<Result>& rs, double& ended) {
+  std::size_t at = 0;
+  ended = std::stod(take(in, at));
+  const std::size_t count = std::stoul(take(in, at));
+  rs.clear();
+  for (std::size_t k = 0; k < count; ++k) {
+    Result r;
+    r.ob.op = op;
+    r.ob.op_name = take(in, at);
+    r.ob.property = take(in, at);
+    r.ob.invariant = take(in, at) == "1";
+    r.verdict = static_cast<Verdict>(std::stoi(take(in, at)));
+    r.seconds = std::stod(take(in, at));
+    r.reason = take(in, at);
+    r.cti = take(in, at);
+    rs.push_back(r);
+  }
+}
+
+// Runs jobs 0..count-1 in `workers` child processes: each takes the next
+// index from a shared counter, runs `job` and writes what it returns to a
+// file; then `collect(i, text)` for each job in order, here. A job that runs
+// longer than `limit(i)` seconds is stopped (SIGKILL) with its process, and
+// `overran(i, seconds)` gives its text instead; a new process takes the jobs
+// left. (Z3 4.8.12 does not always stop at its time limit: with --timeout 1 a
+// query of the proofs for every N has run on for more than ten minutes, its
+// timer fired and idle.) An exception in a child (out of memory under a
+// ulimit) is rethrown here, as std::bad_alloc or std::runtime_error with its
+// message.
+struct Shared {
+  std::atomic<std::size_t> next{0};
+  static constexpr int kSlots = 64;  // worker processes started, replacements included
+  std::atomic<long> job[kSlots];     // the job a worker is running, -1 none
+  std::atomic<long> since_ms[kSlots];
+};
+long now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+void run_in_processes(std::size_t count, int workers, const std::function<std::string(std::size_t)>& job,
+                      const std::function<double(std::size_t)>& limit,
+                      const std::function<std::string(std::size_t, double)>& overran,
+                      const std::function<void(std::size_t, const std::string&)>& collect) {
+  namespace fs = std::filesystem;
+  std::string tmpl = (fs::temp_directory_path() / "ptmodel-proofs-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot make a directory for the proof processes in " + tmpl);
+  const fs::path dir = tmpl;
+  auto cleanup = [&] {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  };
+  void* mem = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) {
+    cleanup();
+    throw std::runtime_error("cannot map memory for the proof processes");
+  }
+  auto* sh = new (mem) Shared;
+  for (int k = 0; k < Shared::kSlots; ++k) sh->job[k] = -1, sh->since_ms[k] = 0;
+  auto write_file = [&](const fs::path& to, const std::string& text) {
+    const fs::path part = to.string() + ".part";
+    std::ofstream f(part, std::ios::binary);
+    f << text;
+    f.close();
+    if (!f) throw std::runtime_error("cannot write " + part.string());
+    fs::rename(part, to);
+  };
+  auto job_file = [&](std::size_t i) { return dir / ("job-" + std::to_string(i)); };
+  auto start = [&](int slot) -> pid_t {
+    std::fflush(nullptr);  // nothing buffered is written twice
+    const pid_t pid = fork();
+    if (pid != 0) return pid;
+    int status = 0;
+    try {
+      for (std::size_t i; (i = sh->next++) < count;) {
+        sh->since_ms[slot] = now_ms();
+        sh->job[slot] = static_cast<long>(i);
+        write_file(job_file(i), job(i));
+        sh->job[slot] = -1;
+      }
+    } catch (const std::bad_alloc&) {
+      std::ofstream(dir / ("error-" + std::to_string(getpid()))) << "bad_alloc";
+      sh->next = count;
+      status = 1;
+    } catch (const std::exception& e) {
+      std::ofstream(dir / ("error-" + std::to_string(getpid()))) << "error:" << e.what();
+      sh->next = count;
+      status = 1;
+    }
+    std::fflush(nullptr);
+    _exit(status);  // no destructors, no exit handlers: they belong to the parent
+  };
+  std::map<pid_t, int> alive;  // pid -> slot
+  int slots = 0;
+  for (int w = 0; w < workers && slots < Shared::kSlots; ++w) {
+    const pid_t pid = start(slots);
+    if (pid > 0) alive[pid] = slots++;
+  }
+  std::string died, error;
+  if (alive.empty()) died = "cannot start the proof processes (fork)";
+  while (!alive.empty()) {
+    for (auto it = alive.begin(); it != alive.end();) {
+      int st = 0;
+      const pid_t r = waitpid(it->first, &st, WNOHANG);
+      if (r == it->first) {
+        if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) died = "a proof process ended by signal " + std::to_string(WTERMSIG(st));
+        it = alive.erase(it);
+        continue;
+      }
+      const long j = sh->job[it->second];
+      const double ran = (now_ms() - sh->since_ms[it->second]) / 1000.0;
+      if (j >= 0 && ran > limit(static_cast<std::size_t>(j))) {
+        ::kill(it->first, SIGKILL);
+        while (waitpid(it->first, &st, 0) < 0 && errno == EINTR) {
+        }
+        write_file(job_file(static_cast<std::size_t>(j)), overran(static_cast<std::size_t>(j), ran));
+        it = alive.erase(it);
+        if (sh->next < count && slots < Shared::kSlots) {  // another process for the jobs left
+          const pid_t pid = start(slots);
+          if (pid > 0) alive[pid] = slots++;
+        }
+        continue;
+      }
+      ++it;
+    }
+    if (!alive.empty()) usleep(100'000);
+  }
+  munmap(mem, sizeof(Shared));
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename().string().rfind("error-", 0) == 0) {
+      std::ifstream f(e.path());
+      std::getline(f, error, '\0');
+    }
+  if (error == "bad_alloc") {
+    cleanup();
+    throw std::bad_alloc();
+  }
+  if (!error.empty() || !died.empty()) {
+    cleanup();
+    throw std::runtime_error(!error.empty() ? error.substr(6) : died);
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    std::ifstream f(job_file(i), std::ios::binary);
+    if (!f) {
+      cleanup();
+      throw std::runtime_error("a proof process left job " + std::to_string(i) + " without results");
+    }
+    std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    collect(i, text);
+  }
+  cleanup();
+}
+
 // The proofs, bounded (every operation at N = 2..procs) and for every N, as
-// one list of jobs that opt.threads threads take in order, each thread with
-// its own Z3 context (sym::ctx() is per thread). The every-N jobs come first
-// and the largest tables next: the longest jobs start first, so the two
-// threads end close together. Results are put back in list order, so the
-// report does not depend on which thread ran what.
+// one list of jobs that opt.threads processes take in order, each with its
+// own Z3. The every-N jobs come first and the largest tables next: the
+// longest jobs start first, so the two processes end close together. Results
+// are put back in list order, so the report does not depend on which process
+// ran what.
 void prove_all(const VerifyOptions& opt, VerifyReport& rep) {
   const auto t0 = std::chrono::steady_clock::now();
   const unsigned every_n_timeout = std::min(opt.every_n_timeout_ms, opt.timeout_ms);
@@ -89,36 +278,57 @@ void prove_all(const VerifyOptions& opt, VerifyReport& rep) {
   const auto ops = all_operations();
   for (int n = opt.procs; n >= 2; --n)
     for (const auto& [op, name] : ops) jobs.push_back({n, false, op, name, {}, 0});
-  std::atomic<std::size_t> next{0};
-  std::mutex m;
-  std::exception_ptr failed;
-  auto work = [&] {
-    try {
-      for (std::size_t i; (i = next++) < jobs.size();) {
-        Job& j = jobs[i];
-        if (j.n == 0 && j.initial)
-          j.out = initial_every_n(every_n_timeout);
-        else if (j.n == 0)
-          j.out = prove_every_n_operation(j.op, j.name, keep, every_n_timeout);
-        else
-          j.out = prove_one(j.n, j.op, j.name, keep, opt.timeout_ms, j.n == opt.procs ? opt.smt2_dir : "");
-        std::lock_guard<std::mutex> g(m);
-        j.ended = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (opt.progress)
-          opt.progress(j.n == 0 ? "proved for every N: " + j.name
-                                : "proved at N = " + std::to_string(j.n) + ": " + j.name);
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> g(m);
-      if (!failed) failed = std::current_exception();
-      next = jobs.size();  // the other threads stop after their current job
-    }
+  auto run_job = [&](Job& j) {
+    if (j.n == 0 && j.initial)
+      j.out = initial_every_n(every_n_timeout);
+    else if (j.n == 0)
+      j.out = prove_every_n_operation(j.op, j.name, keep, every_n_timeout);
+    else
+      j.out = prove_one(j.n, j.op, j.name, keep, opt.timeout_ms, j.n == opt.procs ? opt.smt2_dir : "");
+    j.ended = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (opt.progress)
+      opt.progress(j.n == 0 ? "proved for every N: " + j.name : "proved at N = " + std::to_string(j.n) + ": " + j.name);
   };
-  std::vector<std::thread> more;
-  for (int t = 1; t < std::max(1, opt.threads); ++t) more.emplace_back(work);
-  work();
-  for (auto& t : more) t.join();
-  if (failed) std::rethrow_exception(failed);
+  // Side by side in opt.threads processes, not threads: Debian 12's Z3
+  // (4.8.12) shares one pool of timer threads between all contexts, and
+  // threads that set time limits can deadlock in it (Z3 pull request 5371,
+  // issue 5990). Each process takes the next job from a counter in shared
+  // memory and writes its results to a file; this process reads them back in
+  // list order, so the report does not depend on which process ran what. One
+  // process (--threads 1) still runs apart, for the time limit below.
+  // A job's time: each obligation's Z3 limit, and for every N the second
+  // solver's (twice as long), and a margin; past it, Z3 did not stop at its
+  // limit, and the job's obligations are unknown.
+  const std::size_t per_job = obs.size() / std::max<std::size_t>(1, ops.size());
+  auto limit = [&](std::size_t i) {
+    const double each = jobs[i].n == 0 ? 3.0 * every_n_timeout / 1000 + 1 : opt.timeout_ms / 1000.0 + 1;
+    return 30.0 + static_cast<double>(per_job) * each;
+  };
+  auto overran = [&](std::size_t i, double ran) {
+    Job& j = jobs[i];
+    std::vector<Result> rs;
+    const std::string why = "Z3 did not stop at its time limit; its process was stopped after " +
+                            std::to_string(static_cast<int>(ran)) + " s";
+    hana::for_each(kProperties, [&](auto t) {
+      using P = typename decltype(t)::type;
+      Obligation ob{j.op, j.n == 0 && j.initial ? "initial" : j.name, std::string(P::id), false};
+      if (j.n == 0 && !stated_for_every_n(ob.property)) return;
+      if (j.initial && P::is_step) return;
+      if (!keep(ob) && !j.initial) return;
+      rs.push_back({ob, UNKNOWN, ran, why, ""});
+    });
+    hana::for_each(kInvariants, [&](auto t) {
+      using I = typename decltype(t)::type;
+      Obligation ob{j.op, j.n == 0 && j.initial ? "initial" : j.name, std::string(I::id), true};
+      if (!keep(ob) && !j.initial) return;
+      rs.push_back({ob, UNKNOWN, ran, why, ""});
+    });
+    return encode(rs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  };
+  run_in_processes(jobs.size(), std::max(1, opt.threads), [&](std::size_t i) {
+    run_job(jobs[i]);
+    return encode(jobs[i].out, jobs[i].ended);
+  }, limit, overran, [&](std::size_t i, const std::string& text) { decode(text, jobs[i].op, jobs[i].out, jobs[i].ended); });
   for (int n = 2; n <= opt.procs; ++n) rep.results[n];
   for (auto& j : jobs) {
     auto& dst = j.n == 0 ? (j.initial ? rep.every_n_initial : rep.every_n) : rep.results[j.n];
@@ -239,7 +449,9 @@ WitnessSearch search_witnesses(const std::vector<std::string>& props, const std:
   // An exception (out of memory under a ulimit) in either thread is rethrown
   // here once both have ended: from a thread it would terminate the process.
   std::exception_ptr failed;
+  const SemanticsMask sem = current_semantics();  // as in prove_all
   auto work = [&] {
+    SemanticsScope under(sem);
     try {
       for (std::size_t i; (i = next++) < order.size();)
         legs[i] = run_leg(board, order[i].first, order[i].second, lim, deadline);
@@ -264,6 +476,30 @@ WitnessSearch search_witnesses(const std::vector<std::string>& props, const std:
   return out;
 }
 
+void cross_check(VerifyReport& rep, const std::map<int, std::vector<std::string>>& broken) {
+  std::set<std::pair<std::string, std::string>> every_n;  // (operation, property) proved for every N
+  for (const auto& r : rep.every_n)
+    if (r.verdict == PROVED) every_n.insert({r.ob.op_name, r.ob.property});
+  for (const auto& [n, results] : rep.results)
+    for (const auto& r : results) {
+      if (!every_n.count({r.ob.op_name, r.ob.property})) continue;
+      ++rep.cross_checked;
+      if (r.verdict == CTI)
+        rep.disagreements.push_back(r.ob.op_name + " preserves " + r.ob.property +
+                                    " for every N, but has a counterexample to induction at N = " +
+                                    std::to_string(n) + ": " + r.cti);
+    }
+  for (const auto& r : rep.every_n_initial) {
+    if (r.verdict != PROVED) continue;
+    for (const auto& [n, ids] : broken) {
+      ++rep.cross_checked;
+      if (std::find(ids.begin(), ids.end(), r.ob.property) != ids.end())
+        rep.disagreements.push_back("the initial state keeps " + r.ob.property +
+                                    " for every N, but breaks it at N = " + std::to_string(n));
+    }
+  }
+}
+
 VerifyReport verify(const VerifyOptions& opt) {
   if (opt.procs < 2 || opt.procs > 6) throw std::invalid_argument("--procs must be 2..6");
   // Z3's memory limit: a query that reaches it answers unknown ("memout"),
@@ -274,6 +510,7 @@ VerifyReport verify(const VerifyOptions& opt) {
   prove_all(opt, rep);
   std::map<int, std::vector<std::string>> broken;
   for (int n = 2; n <= opt.procs; ++n) broken[n] = initially_broken(n);
+  cross_check(rep, broken);
   const auto not_lifted = ops_not_lifted_to_every_n();
   auto add_verdict = [&](std::string id, std::string statement, bool inv, bool is_step) {
     PropertyVerdict v;

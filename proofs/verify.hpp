@@ -35,7 +35,7 @@ struct VerifyOptions {
   unsigned max_memory_mb = 4096;  // Z3's memory_max_size
   std::string smt2_dir;            // the obligations at N = procs, as SMT-LIB2
   int shard = 0, shards = 1;       // run obligations i with i % shards == shard
-  int threads = 2;                 // the proofs' threads (each with its own Z3 context)
+  int threads = 2;                 // the proofs side by side: in this many processes, each with its own Z3 (proofs/verify.cpp)
   std::function<void(const std::string& what)> progress;
 };
 
@@ -128,9 +128,19 @@ struct VerifyReport {
   std::vector<SearchLeg> search;
   std::vector<Result> every_n, every_n_initial;  // for a table of any size
   double prove_seconds = 0, search_seconds = 0, every_n_seconds = 0;
+  // The two kinds of proof checked against each other: an obligation proved
+  // for every N has no counterexample to induction at any N = 2..procs, and
+  // an initial state proved to keep a property for every N keeps it at each
+  // N (the unbounded step contains the bounded one: every_n_agreement_test).
+  // A disagreement is a bug in ptmodel; verify exits 2.
+  int cross_checked = 0;
+  std::vector<std::string> disagreements;
 };
 
 VerifyReport verify(const VerifyOptions& opt);
+// Fills rep.cross_checked and rep.disagreements from rep's proofs, with
+// `broken` the properties each N's initial state breaks.
+void cross_check(VerifyReport& rep, const std::map<int, std::vector<std::string>>& broken);
 
 // The witness search, shared by verify and audit: breadth-first from the
 // initial state, each table size from 2 until its space is exhausted, the

@@ -8,11 +8,8 @@
 
 #include <cstdlib>
 
-#include <rapidcheck/Random.h>
-
 #include "proofs/matrix.hpp"
-#include "proofs/reach.hpp"
-#include <rapidcheck.h>
+#include "proofs/tests/state_pool.hpp"
 
 namespace ptm::proofs {
 namespace {
@@ -68,42 +65,9 @@ void compare(const T& sym, const U& con, z3::expr_vector& from, z3::expr_vector&
 TEST(Agreement, SymbolicAndConcreteStepsAgreeOnManyStates) {
   // Concrete states: every prefix of random sequences at N = 4, drawn with a
   // simple generator over the same operations.
-  std::vector<std::pair<CS, Args<Concrete>>> cases;
   rc::Random random(20261127);
   const auto ops = all_operations();
-  std::vector<CS> states{initial_state<Concrete, N>()};
-  auto gen_args = [&](const CS& s) {
-    auto g = rc::gen::tuple(rc::gen::inRange(1, N), rc::gen::inRange<std::int64_t>(-1, pid_max<N> + 2),
-                            rc::gen::elementOf(std::vector<std::int64_t>{0, 1, BSD_SIGSTOP, BSD_SIGKILL, 129, -1}),
-                            rc::gen::elementOf(std::vector<std::int64_t>{1, VA_DATA, 0, VA_RO, VA_GUARD - 2}));
-    auto [actor, pid, sig, addr] = g(random.split(), 30).value();
-    Args<Concrete> a = default_args<Concrete>();
-    a.actor = actor;
-    a.pt.pid = pid;
-    a.pt.data = sig;
-    a.pt.addr = addr;
-    a.pt.piod_op = PIOD_READ_D;
-    a.pt.piod_offs = a.pt.piod_addr = VA_DATA;
-    a.pt.piod_len = 4;
-    a.pid = pid == 0 ? -1 : pid;
-    a.sig = sig;
-    a.value = 1;
-    a.cred.cr_uid = a.cred.cr_ruid = a.cred.cr_svuid = 1001;
-    (void)s;
-    return a;
-  };
-  // Grow a pool of reachable states: random walks over the reachability search's alphabet.
-  for (int walk = 0; walk < 40; ++walk) {
-    CS s = initial_state<Concrete, N>();
-    for (int i = 0; i < 30; ++i) {
-      auto moves = alphabet<N>(s);
-      const auto& [op, a] = moves[rc::gen::inRange<std::size_t>(0, moves.size())(random.split(), 10).value()];
-      auto st = concrete_step<N>(s, op, a);
-      if (st.out.kind != K_OK) continue;
-      s = st.next;
-      states.push_back(s);
-    }
-  }
+  std::vector<CS> states = testing::reachable_pool<N>(random, 40, 30);
   ASSERT_GE(states.size(), 30u);
 
   int compared = 0;
@@ -117,8 +81,7 @@ TEST(Agreement, SymbolicAndConcreteStepsAgreeOnManyStates) {
     auto st = step<Symbolic, N>(pre, op, args);
     for (std::size_t k = 0; k < states.size(); k += (op.kind == OP_PTRACE ? 2 : 3)) {
       const CS& s = states[k];
-      Args<Concrete> a = gen_args(s);
-      if (op.kind == OP_SWAPOUT || op.kind == OP_SWAPIN_BEGIN || op.kind == OP_SWAPIN) a.pid = (a.pid + 1) % N;
+      const Args<Concrete> a = testing::random_args<N>(random, op);
       z3::expr_vector from(sym::ctx()), to(sym::ctx());
       bind(pre, s, from, to);
       bind(args, a, from, to);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "proofs/every_n.hpp"
+#include "proofs/verify.hpp"
 
 namespace ptm::proofs {
 namespace {
@@ -75,6 +76,34 @@ TEST(EveryN, EveryOperationIsLiftedAndOnlyTreeAcyclicIsNotStated) {
   EXPECT_TRUE(ops_not_lifted_to_every_n().empty());
   EXPECT_FALSE(stated_for_every_n("TREE_ACYCLIC"));
   EXPECT_TRUE(stated_for_every_n("SYSTEM_UNTRACED"));
+}
+
+// The cross-check of verify: an obligation proved for every N that has a
+// counterexample to induction at some N, or an initial state proved for every
+// N that breaks the property at some N, is reported.
+TEST(EveryN, TheCrossCheckReportsAProofForEveryNThatABoundedCounterexampleContradicts) {
+  auto result = [](const std::string& op, const std::string& prop, Verdict v) {
+    Result r;
+    r.ob = Obligation{Op{OP_PTRACE, PT_ATTACH}, op, prop, false};
+    r.verdict = v;
+    return r;
+  };
+  VerifyReport rep;
+  rep.every_n = {result("PT_ATTACH", "SYSTEM_UNTRACED", PROVED), result("PT_DETACH", "TREE_ACYCLIC", CTI)};
+  rep.every_n_initial = {result("initial", "NO_ORPHAN", PROVED)};
+  rep.results[2] = {result("PT_ATTACH", "SYSTEM_UNTRACED", PROVED), result("PT_DETACH", "TREE_ACYCLIC", CTI)};
+  rep.results[3] = {result("PT_ATTACH", "SYSTEM_UNTRACED", PROVED), result("PT_DETACH", "TREE_ACYCLIC", CTI)};
+  cross_check(rep, {{2, {}}, {3, {}}});
+  EXPECT_EQ(rep.cross_checked, 4);  // PT_ATTACH at 2 and 3, the initial state at 2 and 3
+  EXPECT_TRUE(rep.disagreements.empty());
+
+  VerifyReport bad = rep;
+  bad.cross_checked = 0;
+  bad.results[3][0].verdict = CTI;
+  cross_check(bad, {{2, {}}, {3, {"NO_ORPHAN"}}});
+  ASSERT_EQ(bad.disagreements.size(), 2u);
+  EXPECT_NE(bad.disagreements[0].find("PT_ATTACH preserves SYSTEM_UNTRACED for every N"), std::string::npos);
+  EXPECT_NE(bad.disagreements[1].find("breaks it at N = 3"), std::string::npos);
 }
 
 }  // namespace
