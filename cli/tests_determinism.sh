@@ -38,8 +38,8 @@ vargs="--no-every-n --procs 2 --search-procs $n --depth 5 --max-states 50000"
 same verify -- verify $vargs
 same verify_json -- verify $vargs --json
 "$ptmodel" verify $vargs --threads 1 > "$tmp/v1" 2>/dev/null
-if cmp -s "$tmp/v1" "$tmp/verify.1"; then echo "ok: verify gives the same report with 1 and 2 threads"; else
-  echo "FAIL: verify differs between 1 and 2 threads"; diff "$tmp/v1" "$tmp/verify.1" | head; fails=$((fails + 1)); fi
+if cmp -s "$tmp/v1" "$tmp/verify.1"; then echo "ok: verify gives the same report with 1 and 2 proof processes"; else
+  echo "FAIL: verify differs between 1 and 2 proof processes"; diff "$tmp/v1" "$tmp/verify.1" | head; fails=$((fails + 1)); fi
 same hunt -- hunt --property NO_FAULT --sequences 30 --seed 7
 same oracle_json -- oracle --procs $n --max-depth 4 --format json
 same atf -- oracle --procs $n --max-depth 4 --format atf-c

@@ -221,9 +221,7 @@ std::vector<Result> prove_every_n_operation_unguarded(const Op& op, const std::s
                                                       const KeepObligation& keep, unsigned timeout_ms);
 std::vector<Result> initial_every_n_unguarded(unsigned timeout_ms);
 
-// Every obligation `keep` selects, unknown with `why` (Z3 failed while the
-// queries were being built: out of memory).
-std::vector<Result> all_unknown(const Op& op, const std::string& op_name, const KeepObligation& keep,
+std::vector<Result> every_n_unknown(const Op& op, const std::string& op_name, const KeepObligation& keep,
                                 const std::string& why) {
   std::vector<Result> out;
   auto add = [&](std::string id, bool inv) {
@@ -241,21 +239,21 @@ std::vector<Result> all_unknown(const Op& op, const std::string& op_name, const 
 std::vector<Result> prove_every_n_operation(const Op& op, const std::string& op_name, const KeepObligation& keep,
                                             unsigned timeout_ms) {
   if (!lifted_to_every_n(op.kind)) return {};
-  if (g_z3_exhausted) return all_unknown(op, op_name, keep, "not run: Z3 ran out of memory on an earlier query");
+  if (g_z3_exhausted) return every_n_unknown(op, op_name, keep, "not run: Z3 ran out of memory on an earlier query");
   try {
     return prove_every_n_operation_unguarded(op, op_name, keep, timeout_ms);
   } catch (const z3::exception& e) {
     g_z3_exhausted = true;  // its context may be inconsistent now: no later query uses it
-    return all_unknown(op, op_name, keep, std::string("Z3: ") + e.msg());
+    return every_n_unknown(op, op_name, keep, std::string("Z3: ") + e.msg());
   }
 }
 
 std::vector<Result> prove_every_n_operation_unguarded(const Op& op, const std::string& op_name,
                                                       const KeepObligation& keep, unsigned timeout_ms) {
-  ub::reset();
-  const UState pre = ub::fresh_state("s");
-  const Args<U> args = fresh<Args<U>>("a");
-  const auto st = step<U, kAnyN>(pre, op, args);
+  const UnboundedStep u = unbounded_step(op);
+  const UState& pre = u.pre;
+  const Args<U>& args = u.args;
+  const auto& st = u.st;
   const StepCtx<U, kAnyN> ctx{pre, op, args, st.out, st.next};
   const z3::expr base = size_in_range() && invariants_hold<U, kAnyN>(pre) && args_well_formed<U>(op, args, ub::n());
   std::vector<Query> qs;

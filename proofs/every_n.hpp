@@ -30,6 +30,10 @@ bool stated_for_every_n(const std::string& id);
 // unknown, with the reason: it need not be a state of the seed.
 std::vector<Result> prove_every_n_operation(const Op& op, const std::string& op_name, const KeepObligation& keep,
                                             unsigned timeout_ms);
+// Every obligation for every N of the operation that `keep` selects, unknown
+// with `why` (Z3 failed while the queries were being built, or did not stop).
+std::vector<Result> every_n_unknown(const Op& op, const std::string& op_name, const KeepObligation& keep,
+                                    const std::string& why);
 // The initial state, for every N: each stated property and invariant holds of
 // it (op_name "initial").
 std::vector<Result> initial_every_n(unsigned timeout_ms);

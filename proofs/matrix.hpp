@@ -5,7 +5,6 @@
 // unknown, never as proved.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -104,8 +103,7 @@ inline std::vector<Obligation> all_obligations() {
 // context may then be inconsistent (a later pop() or check() crashes, or Z3
 // aborts with "UNEXPECTED CODE WAS REACHED"), so no later query uses Z3: each
 // is unknown, and the solver is left undestroyed.
-// (Atomic: verify proves on two threads.)
-inline std::atomic<bool> g_z3_exhausted{false};
+inline bool g_z3_exhausted = false;
 
 template <int N, class D = Sy, class Rules>
 std::vector<Result> prove_operation(const Op& op, const std::string& op_name,

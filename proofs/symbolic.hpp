@@ -8,7 +8,6 @@
 
 #include <z3++.h>
 
-#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -20,22 +19,10 @@ namespace ptm {
 namespace sym {
 inline constexpr unsigned kWidth = 64;
 // The context every expression lives in.
-// Kept reachable for as long as the process runs, so that a context a
-// finished thread made is neither destroyed nor reported as leaked.
-template <class T>
-T* kept_for_the_process(T* p) {
-  static std::mutex m;
-  static std::vector<T*>* all = new std::vector<T*>;
-  std::lock_guard<std::mutex> g(m);
-  all->push_back(p);
-  return p;
-}
 inline z3::context& ctx() {
-  // One per thread (Z3 is safe across threads whose contexts differ; verify
-  // proves on two threads, proofs/verify.cpp); each thread runs one query at
-  // a time. Never destroyed: after Z3 has run out of memory its destructor
-  // may crash.
-  thread_local z3::context* c = kept_for_the_process(new z3::context);
+  // One per process: proofs run one query at a time per process. Never
+  // destroyed: after Z3 has run out of memory its destructor may crash.
+  static z3::context* c = new z3::context;
   return *c;
 }
 // Domain values: z3::expr with a default. (Inside them, write sym::ctx():

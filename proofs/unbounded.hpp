@@ -51,7 +51,7 @@ struct Context {
   int fresh = 0;
 };
 inline Context& cx() {
-  thread_local Context* c = sym::kept_for_the_process(new Context);  // one per thread, never destroyed, as sym::ctx()
+  static Context* c = new Context;  // never destroyed, as sym::ctx()
   return *c;
 }
 // A new query: nothing defined yet.

@@ -2,24 +2,16 @@
 
 #include <z3++.h>
 
-#include <signal.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <cstdio>
 #include <exception>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <mutex>
-#include <new>
 #include <set>
 #include <stdexcept>
 #include <thread>
+
+#include "proofs/workers.hpp"
 
 namespace ptm::proofs {
 
@@ -114,139 +106,6 @@ void decode(const std::string& in, const Op& op, std::vector<Result>& rs, double
   }
 }
 
-// Runs jobs 0..count-1 in `workers` child processes: each takes the next
-// index from a shared counter, runs `job` and writes what it returns to a
-// file; then `collect(i, text)` for each job in order, here. A job that runs
-// longer than `limit(i)` seconds is stopped (SIGKILL) with its process, and
-// `overran(i, seconds)` gives its text instead; a new process takes the jobs
-// left. (Z3 4.8.12 does not always stop at its time limit: with --timeout 1 a
-// query of the proofs for every N has run on for more than ten minutes, its
-// timer fired and idle.) An exception in a child (out of memory under a
-// ulimit) is rethrown here, as std::bad_alloc or std::runtime_error with its
-// message.
-struct Shared {
-  std::atomic<std::size_t> next{0};
-  static constexpr int kSlots = 64;  // worker processes started, replacements included
-  std::atomic<long> job[kSlots];     // the job a worker is running, -1 none
-  std::atomic<long> since_ms[kSlots];
-};
-long now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-void run_in_processes(std::size_t count, int workers, const std::function<std::string(std::size_t)>& job,
-                      const std::function<double(std::size_t)>& limit,
-                      const std::function<std::string(std::size_t, double)>& overran,
-                      const std::function<void(std::size_t, const std::string&)>& collect) {
-  namespace fs = std::filesystem;
-  std::string tmpl = (fs::temp_directory_path() / "ptmodel-proofs-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot make a directory for the proof processes in " + tmpl);
-  const fs::path dir = tmpl;
-  auto cleanup = [&] {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  };
-  void* mem = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (mem == MAP_FAILED) {
-    cleanup();
-    throw std::runtime_error("cannot map memory for the proof processes");
-  }
-  auto* sh = new (mem) Shared;
-  for (int k = 0; k < Shared::kSlots; ++k) sh->job[k] = -1, sh->since_ms[k] = 0;
-  auto write_file = [&](const fs::path& to, const std::string& text) {
-    const fs::path part = to.string() + ".part";
-    std::ofstream f(part, std::ios::binary);
-    f << text;
-    f.close();
-    if (!f) throw std::runtime_error("cannot write " + part.string());
-    fs::rename(part, to);
-  };
-  auto job_file = [&](std::size_t i) { return dir / ("job-" + std::to_string(i)); };
-  auto start = [&](int slot) -> pid_t {
-    std::fflush(nullptr);  // nothing buffered is written twice
-    const pid_t pid = fork();
-    if (pid != 0) return pid;
-    int status = 0;
-    try {
-      for (std::size_t i; (i = sh->next++) < count;) {
-        sh->since_ms[slot] = now_ms();
-        sh->job[slot] = static_cast<long>(i);
-        write_file(job_file(i), job(i));
-        sh->job[slot] = -1;
-      }
-    } catch (const std::bad_alloc&) {
-      std::ofstream(dir / ("error-" + std::to_string(getpid()))) << "bad_alloc";
-      sh->next = count;
-      status = 1;
-    } catch (const std::exception& e) {
-      std::ofstream(dir / ("error-" + std::to_string(getpid()))) << "error:" << e.what();
-      sh->next = count;
-      status = 1;
-    }
-    std::fflush(nullptr);
-    _exit(status);  // no destructors, no exit handlers: they belong to the parent
-  };
-  std::map<pid_t, int> alive;  // pid -> slot
-  int slots = 0;
-  for (int w = 0; w < workers && slots < Shared::kSlots; ++w) {
-    const pid_t pid = start(slots);
-    if (pid > 0) alive[pid] = slots++;
-  }
-  std::string died, error;
-  if (alive.empty()) died = "cannot start the proof processes (fork)";
-  while (!alive.empty()) {
-    for (auto it = alive.begin(); it != alive.end();) {
-      int st = 0;
-      const pid_t r = waitpid(it->first, &st, WNOHANG);
-      if (r == it->first) {
-        if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) died = "a proof process ended by signal " + std::to_string(WTERMSIG(st));
-        it = alive.erase(it);
-        continue;
-      }
-      const long j = sh->job[it->second];
-      const double ran = (now_ms() - sh->since_ms[it->second]) / 1000.0;
-      if (j >= 0 && ran > limit(static_cast<std::size_t>(j))) {
-        ::kill(it->first, SIGKILL);
-        while (waitpid(it->first, &st, 0) < 0 && errno == EINTR) {
-        }
-        write_file(job_file(static_cast<std::size_t>(j)), overran(static_cast<std::size_t>(j), ran));
-        it = alive.erase(it);
-        if (sh->next < count && slots < Shared::kSlots) {  // another process for the jobs left
-          const pid_t pid = start(slots);
-          if (pid > 0) alive[pid] = slots++;
-        }
-        continue;
-      }
-      ++it;
-    }
-    if (!alive.empty()) usleep(100'000);
-  }
-  munmap(mem, sizeof(Shared));
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().filename().string().rfind("error-", 0) == 0) {
-      std::ifstream f(e.path());
-      std::getline(f, error, '\0');
-    }
-  if (error == "bad_alloc") {
-    cleanup();
-    throw std::bad_alloc();
-  }
-  if (!error.empty() || !died.empty()) {
-    cleanup();
-    throw std::runtime_error(!error.empty() ? error.substr(6) : died);
-  }
-  for (std::size_t i = 0; i < count; ++i) {
-    std::ifstream f(job_file(i), std::ios::binary);
-    if (!f) {
-      cleanup();
-      throw std::runtime_error("a proof process left job " + std::to_string(i) + " without results");
-    }
-    std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    collect(i, text);
-  }
-  cleanup();
-}
-
 // The proofs, bounded (every operation at N = 2..procs) and for every N, as
 // one list of jobs that opt.threads processes take in order, each with its
 // own Z3. The every-N jobs come first and the largest tables next: the
@@ -289,13 +148,10 @@ void prove_all(const VerifyOptions& opt, VerifyReport& rep) {
     if (opt.progress)
       opt.progress(j.n == 0 ? "proved for every N: " + j.name : "proved at N = " + std::to_string(j.n) + ": " + j.name);
   };
-  // Side by side in opt.threads processes, not threads: Debian 12's Z3
-  // (4.8.12) shares one pool of timer threads between all contexts, and
-  // threads that set time limits can deadlock in it (Z3 pull request 5371,
-  // issue 5990). Each process takes the next job from a counter in shared
-  // memory and writes its results to a file; this process reads them back in
-  // list order, so the report does not depend on which process ran what. One
-  // process (--threads 1) still runs apart, for the time limit below.
+  // Side by side in opt.threads processes, not threads (proofs/workers.hpp
+  // says why); this process reads the results back in list order, so the
+  // report does not depend on which process ran what. One process
+  // (--threads 1) still runs apart, for the time limit below.
   // A job's time: each obligation's Z3 limit, and for every N the second
   // solver's (twice as long), and a margin; past it, Z3 did not stop at its
   // limit, and the job's obligations are unknown.
@@ -304,25 +160,17 @@ void prove_all(const VerifyOptions& opt, VerifyReport& rep) {
     const double each = jobs[i].n == 0 ? 3.0 * every_n_timeout / 1000 + 1 : opt.timeout_ms / 1000.0 + 1;
     return 30.0 + static_cast<double>(per_job) * each;
   };
+  // A job stopped for its time: its obligations unknown, as when Z3 fails
+  // while a job's queries are built (the initial state's then stay open).
   auto overran = [&](std::size_t i, double ran) {
-    Job& j = jobs[i];
-    std::vector<Result> rs;
+    const Job& j = jobs[i];
     const std::string why = "Z3 did not stop at its time limit; its process was stopped after " +
                             std::to_string(static_cast<int>(ran)) + " s";
-    hana::for_each(kProperties, [&](auto t) {
-      using P = typename decltype(t)::type;
-      Obligation ob{j.op, j.n == 0 && j.initial ? "initial" : j.name, std::string(P::id), false};
-      if (j.n == 0 && !stated_for_every_n(ob.property)) return;
-      if (j.initial && P::is_step) return;
-      if (!keep(ob) && !j.initial) return;
-      rs.push_back({ob, UNKNOWN, ran, why, ""});
-    });
-    hana::for_each(kInvariants, [&](auto t) {
-      using I = typename decltype(t)::type;
-      Obligation ob{j.op, j.n == 0 && j.initial ? "initial" : j.name, std::string(I::id), true};
-      if (!keep(ob) && !j.initial) return;
-      rs.push_back({ob, UNKNOWN, ran, why, ""});
-    });
+    std::vector<Result> rs;
+    if (j.n == 0 && !j.initial) rs = every_n_unknown(j.op, j.name, keep, why);
+    if (j.n > 0)
+      for (const auto& ob : obs)
+        if (ob.op_name == j.name && keep(ob)) rs.push_back({ob, UNKNOWN, ran, why, ""});
     return encode(rs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   };
   run_in_processes(jobs.size(), std::max(1, opt.threads), [&](std::size_t i) {
