@@ -66,14 +66,12 @@ std::string every_n_summary(const proofs::PropertyVerdict& v, bool hyps_every_n)
   const auto& e = v.every_n;
   if (!e.run) return "";
   if (!e.stated) return "for every N: not stated (a walk of any length; docs/proofs.md)";
-  const int lifted = e.operations - static_cast<int>(e.not_lifted.size());
   std::string out = fmt::format("for every N: preserved by {} of {} operations", e.proved, e.operations);
   auto ops = [](const std::vector<std::string>& v) {
     return v.size() <= 3 ? fmt::format("{}", fmt::join(v, ", ")) : fmt::format("{}, {} and {} more", v[0], v[1], v.size() - 2);
   };
   if (e.cti) out += fmt::format(", counterexample to induction at {}", ops(e.cti_ops));
   if (e.unknown) out += fmt::format(", unknown at {}", ops(e.unknown_ops));
-  if (!e.not_lifted.empty()) out += fmt::format(", {} not lifted to a table of any size", e.operations - lifted);
   if (e.initial && *e.initial != proofs::PROVED)
     out += *e.initial == proofs::CTI ? ", fails initially" : ", initial state unknown";
   if (!hyps_every_n && !v.invariant) out += "; its proof assumes invariants not yet proved for every N";
@@ -181,9 +179,6 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
   for (const auto& r : rep.every_n) (r.verdict == proofs::PROVED ? en_proved : r.verdict == proofs::CTI ? en_cti : en_unknown)++;
   for (const auto& r : rep.every_n_initial)
     (r.verdict == proofs::PROVED ? en_proved : r.verdict == proofs::CTI ? en_cti : en_unknown)++;
-  const auto not_lifted = proofs::ops_not_lifted_to_every_n();
-  std::vector<std::string> not_lifted_names;
-  for (const auto& [op, name] : not_lifted) not_lifted_names.push_back(name);
   const int status = bad_witness ? 2 : unknown || props_unknown ? 3 : violated ? 1 : 0;
 
   // How far the witness search went, per property and operation.
@@ -202,7 +197,6 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
     j["every_n"] = {{"run", opt.every_n},
                     {"timeout_ms", std::min(opt.every_n_timeout_ms, opt.timeout_ms)},
                     {"max_slots", kMaxSlots},
-                    {"operations_not_lifted", not_lifted_names},
                     {"invariants_proved_for_every_n", hyps_every_n},
                     {"seconds", rep.every_n_seconds}};
     j["cross_check"] = {{"compared", rep.cross_checked}, {"disagreements", rep.disagreements}};
@@ -290,10 +284,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
   fmt::print("ptmodel verify: semantics {}, proofs at every table size {} (proc0, init and up to {} more){}, {} "
              "operations x {} properties and {} auxiliary invariants; the witness search grows the table to {}\n\n",
              semantics, sizes(rep), opt.procs - 2,
-             !opt.every_n         ? std::string()
-             : not_lifted.empty() ? std::string(" and for a table of any size")
-                                  : fmt::format(" and for a table of any size ({} of the operations)",
-                                                all_operations().size() - not_lifted.size()),
+             opt.every_n ? " and for a table of any size" : "",
              all_operations().size(), hana::length(kProperties).value, hana::length(kInvariants).value,
              opt.search_procs);
   // The matrix: one row per operation, one column per property (numbered below).
@@ -381,12 +372,9 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
   // Timing goes to stderr: the report itself is the same on every run.
   if (opt.every_n)
     fmt::print("For every N: {} obligations ({} operations and the initial state, 2 <= N <= 2^32): {} proved, {} "
-               "counterexamples to induction, {} unknown (timeout {} ms){}.\n",
-               en_proved + en_cti + en_unknown, all_operations().size() - not_lifted.size(), en_proved, en_cti, en_unknown,
-               std::min(opt.every_n_timeout_ms, opt.timeout_ms),
-               not_lifted.empty() ? std::string()
-                                  : fmt::format("; {} operations not lifted to a table of any size yet: {}",
-                                                not_lifted.size(), fmt::join(not_lifted_names, ", ")));
+               "counterexamples to induction, {} unknown (timeout {} ms).\n",
+               en_proved + en_cti + en_unknown, all_operations().size(), en_proved, en_cti, en_unknown,
+               std::min(opt.every_n_timeout_ms, opt.timeout_ms));
   if (opt.every_n) {
     if (rep.disagreements.empty())
       fmt::print("Cross-check: {} obligations at N = 2..{} whose proof for every N holds: none has a counterexample to "

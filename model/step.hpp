@@ -126,11 +126,6 @@ constexpr Args<D> kernel_args(const Op& op, Args<D> a) {
   return a;
 }
 
-// The operations whose rules are written with the table combinators only
-// (model/table.hpp), so that they run in a domain whose table has any size
-// (proofs/unbounded.hpp): every one.
-constexpr bool lifted_to_every_n(OpKind) { return true; }
-
 template <class D, int N>
 constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& raw) {
   const Args<D> a = kernel_args<D>(op, raw);

@@ -14,19 +14,6 @@ namespace ptm::proofs {
 
 using U = Unbounded;
 
-std::vector<std::pair<Op, std::string>> ops_lifted_to_every_n() {
-  std::vector<std::pair<Op, std::string>> out;
-  for (const auto& o : all_operations())
-    if (lifted_to_every_n(o.first.kind)) out.push_back(o);
-  return out;
-}
-std::vector<std::pair<Op, std::string>> ops_not_lifted_to_every_n() {
-  std::vector<std::pair<Op, std::string>> out;
-  for (const auto& o : all_operations())
-    if (!lifted_to_every_n(o.first.kind)) out.push_back(o);
-  return out;
-}
-
 bool stated_for_every_n(const std::string& id) {
   bool stated = true;
   hana::for_each(kProperties, [&](auto t) {
@@ -96,6 +83,57 @@ std::string second_opinion(z3::solver& s, unsigned timeout_ms) {
   return out == "unsat" || out == "sat" ? out : "";
 }
 
+}  // namespace
+
+EveryNCheck check_every_n(z3::solver& solver, unsigned timeout_ms) {
+  auto& c = sym::ctx();
+  EveryNCheck out;
+  z3::check_result& res = out.result;
+  std::optional<z3::model>& model = out.model;
+  std::string& reason = out.reason;
+  res = solver.check();
+  if (res == z3::sat) model = solver.get_model();
+  if (res == z3::unknown) {
+    reason = solver.reason_unknown();
+    // A second solver, cvc5, on the same assertions, with twice the time;
+    // where it cannot read them (array lambdas), Z3 once more, one-shot:
+    // the incremental solver skips the preprocessing that solves equations
+    // away, and a one-shot solver with it proves some of what the first
+    // could not.
+    const std::string second = second_opinion(solver, 2 * timeout_ms);
+    if (second == "unsat") {
+      res = z3::unsat;
+      reason = "proved by cvc5 (Z3: " + reason + ")";
+    } else if (second.empty()) {
+      // A solver made of tactics does not read the "timeout" parameter:
+      // try_for bounds the whole pipeline (without it, --timeout 1 ran
+      // for minutes here).
+      z3::solver one = z3::try_for(z3::tactic(c, "simplify") & z3::tactic(c, "propagate-values") &
+                                       z3::tactic(c, "solve-eqs") & z3::tactic(c, "smt"),
+                                   timeout_ms)
+                           .mk_solver();
+      for (const auto& a : solver.assertions()) one.add(a);
+      try {
+        res = one.check();
+        if (res == z3::unknown) reason = one.reason_unknown();
+        if (res == z3::sat) model = one.get_model();
+      } catch (const z3::exception& e) {
+        // Its time is up (a tactic that fails throws): unknown, and the
+        // incremental solver is still usable. Out of memory is not this.
+        const std::string why = e.msg();
+        if (why.find("memory") != std::string::npos) throw;
+        res = z3::unknown;
+        reason += "; one-shot Z3: " + why;
+      }
+    } else {
+      reason += "; cvc5: " + second + " (its model is not read)";
+    }
+  }
+  return out;
+}
+
+namespace {
+
 struct Query {
   Obligation ob;
   z3::expr hypothesis, conclusion;
@@ -148,44 +186,10 @@ std::vector<Result> run_queries(const std::vector<Query>& qs, const z3::expr& ba
     z3::check_result res = z3::unknown;
     std::optional<z3::model> model;
     try {
-      res = solver.check();
-      if (res == z3::sat) model = solver.get_model();
-      if (res == z3::unknown) {
-        r.reason = solver.reason_unknown();
-        // A second solver, cvc5, on the same assertions, with twice the time;
-        // where it cannot read them (array lambdas), Z3 once more, one-shot:
-        // the incremental solver skips the preprocessing that solves equations
-        // away, and a one-shot solver with it proves some of what the first
-        // could not.
-        const std::string second = second_opinion(solver, 2 * timeout_ms);
-        if (second == "unsat") {
-          res = z3::unsat;
-          r.reason = "proved by cvc5 (Z3: " + r.reason + ")";
-        } else if (second.empty()) {
-          // A solver made of tactics does not read the "timeout" parameter:
-          // try_for bounds the whole pipeline (without it, --timeout 1 ran
-          // for minutes here).
-          z3::solver one = z3::try_for(z3::tactic(c, "simplify") & z3::tactic(c, "propagate-values") &
-                                           z3::tactic(c, "solve-eqs") & z3::tactic(c, "smt"),
-                                       timeout_ms)
-                               .mk_solver();
-          for (const auto& a : solver.assertions()) one.add(a);
-          try {
-            res = one.check();
-            if (res == z3::unknown) r.reason = one.reason_unknown();
-            if (res == z3::sat) model = one.get_model();
-          } catch (const z3::exception& e) {
-            // Its time is up (a tactic that fails throws): unknown, and the
-            // incremental solver is still usable. Out of memory is not this.
-            const std::string why = e.msg();
-            if (why.find("memory") != std::string::npos) throw;
-            res = z3::unknown;
-            r.reason += "; one-shot Z3: " + why;
-          }
-        } else {
-          r.reason += "; cvc5: " + second + " (its model is not read)";
-        }
-      }
+      EveryNCheck ch = check_every_n(solver, timeout_ms);
+      res = ch.result;
+      model = std::move(ch.model);
+      r.reason = ch.reason;
     } catch (const z3::exception& e) {
       r.reason = e.msg();
       g_z3_exhausted = true;
@@ -238,7 +242,6 @@ std::vector<Result> every_n_unknown(const Op& op, const std::string& op_name, co
 
 std::vector<Result> prove_every_n_operation(const Op& op, const std::string& op_name, const KeepObligation& keep,
                                             unsigned timeout_ms) {
-  if (!lifted_to_every_n(op.kind)) return {};
   if (g_z3_exhausted) return every_n_unknown(op, op_name, keep, "not run: Z3 ran out of memory on an earlier query");
   try {
     return prove_every_n_operation_unguarded(op, op_name, keep, timeout_ms);

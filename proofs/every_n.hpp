@@ -7,10 +7,12 @@
 // quantified over every slot, the model's rules run unchanged through the
 // table combinators. Proved means proved for every table size.
 //
-// Which operations can be run so is model/step.hpp's lifted_to_every_n();
-// which properties are stated so, kStatedForEveryN (model/properties.hpp).
+// Every operation's rules are written with the table combinators
+// (model/table.hpp), so every one runs so; which properties are stated so is
+// kStatedForEveryN (model/properties.hpp).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,13 +21,10 @@
 
 namespace ptm::proofs {
 
-// The operations whose rules run on a table of any size, and those that do not (yet).
-std::vector<std::pair<Op, std::string>> ops_lifted_to_every_n();
-std::vector<std::pair<Op, std::string>> ops_not_lifted_to_every_n();
 // Is the property or invariant stated for a table of any size?
 bool stated_for_every_n(const std::string& id);
 
-// The obligations of one lifted operation, for every N. A counterexample found
+// The obligations of one operation, for every N. A counterexample found
 // where the rules were over-approximated (the p_pptr walk) is reported as
 // unknown, with the reason: it need not be a state of the seed.
 std::vector<Result> prove_every_n_operation(const Op& op, const std::string& op_name, const KeepObligation& keep,
@@ -37,6 +36,18 @@ std::vector<Result> every_n_unknown(const Op& op, const std::string& op_name, co
 // The initial state, for every N: each stated property and invariant holds of
 // it (op_name "initial").
 std::vector<Result> initial_every_n(unsigned timeout_ms);
+
+// One every-N query, as the proofs decide it: `solver` (with its timeout set)
+// checked; where Z3 gives up, cvc5 on the same assertions (twice the time;
+// not for array lambdas, which it reads as functions), else a one-shot Z3
+// that solves equations first. `reason` says why it is unknown, or that cvc5
+// proved it. A z3::exception (out of memory) goes to the caller.
+struct EveryNCheck {
+  z3::check_result result = z3::unknown;
+  std::string reason;
+  std::optional<z3::model> model;  // when sat
+};
+EveryNCheck check_every_n(z3::solver& solver, unsigned timeout_ms);
 
 // The step of one operation over a table of any size, from a fresh state and
 // fresh arguments, as the every-N proofs build it, with the definitions of its

@@ -25,6 +25,7 @@
 
 #include <z3++.h>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -48,6 +49,12 @@ struct Context {
   std::vector<z3::expr> definitions;  // what defines the fresh constants
   std::vector<std::string> abstractions;  // what was over-approximated, once each
   std::vector<std::pair<z3::expr, z3::expr>> first_memo;  // (predicate over bound variable x!0, its constant)
+  // The same question asked twice gets the same answer: the rules are
+  // functions of the table, so an over-approximated term (a count, a new
+  // pid, a walk) built twice from the same inputs (as `diff` builds a step
+  // under two semantics) is one term, not two that could differ.
+  std::vector<std::pair<z3::expr, z3::expr>> term_memo;  // (what it is of, the term)
+  std::vector<std::pair<z3::expr, std::pair<z3::expr, z3::expr>>> walk_memo;  // (p_pptr, start, p) -> (found, loops)
   int fresh = 0;
 };
 inline Context& cx() {
@@ -114,6 +121,15 @@ inline z3::expr subst(const z3::expr& e, const z3::expr& from, const z3::expr& t
   z3::expr r = e;
   return r.substitute(f, t);
 }
+
+// A term made before from the same inputs (`what`, a formula over the binder
+// variables in scope), if any, with a name that starts with `tag`.
+inline std::optional<z3::expr> memo(const std::string& tag, const z3::expr& what) {
+  for (const auto& [key, t] : cx().term_memo)
+    if (z3::eq(key, what) && t.decl().name().str().rfind(tag, 0) == 0) return t;
+  return std::nullopt;
+}
+inline void remember(const z3::expr& what, const z3::expr& t) { cx().term_memo.emplace_back(what, t); }
 
 // Leaf by leaf over a model value (Hana structs, std::array, SInt/SBool).
 template <class T, class F>
@@ -274,7 +290,10 @@ struct Unbounded : Symbolic {
     const z3::expr ok = f(Int(x), px) && key(Int(x), px) > floor;
     const z3::expr k = key(Int(x), px);
     ub::unbind();
+    const z3::expr what = ok && k == k;
+    if (auto m = ub::memo("best", what)) return Int(*m);
     const z3::expr w = ub::fresh_term("best", sym::ctx().bv_sort(sym::kWidth));
+    ub::remember(what, w);
     const z3::expr kw = ub::subst(k, x, w);
     const z3::expr none = z3::forall(x, z3::implies(ub::in_table(x), !ok));
     const z3::expr beats = z3::forall(x, z3::implies(ub::in_table(x) && ok, k < kw || (k == kw && x >= w)));
@@ -288,7 +307,9 @@ struct Unbounded : Symbolic {
     const z3::expr x = ub::bind();
     const z3::expr body = f(Int(x), at(tab, Int(x)));
     ub::unbind();
+    if (auto m = ub::memo("count", body)) return Int(*m);
     const z3::expr k = ub::fresh_term("count", sym::ctx().bv_sort(sym::kWidth));
+    ub::remember(body, k);
     ub::define(k >= ub::num(0) && k <= ub::n() && ((k == ub::num(0)) == z3::forall(x, z3::implies(ub::in_table(x), !body))));
     ub::note_abstraction("a count of processes (fixjobc's pg_jobc, exit1's list positions)");
     return Int(k);
@@ -300,7 +321,9 @@ struct Unbounded : Symbolic {
     const z3::expr body = f(Int(y));
     ub::unbind();
     const z3::expr top = pid_max(tab) - ub::num(PID_RESERVED);
+    if (auto m = ub::memo("pidk", body && top == top)) return Int(*m);
     const z3::expr k = ub::fresh_term("pidk", sym::ctx().bv_sort(sym::kWidth));
+    ub::remember(body && top == top, k);
     // Which one is first is left open: a test of whether a pid is in use is an
     // exists over the table, and "every candidate before it is in use" would be
     // a forall-exists, on which the solver's instantiation does not end.
@@ -315,9 +338,12 @@ struct Unbounded : Symbolic {
   // The p_pptr walk, over-approximated: it ends at once from NULL, finds p at
   // once when it starts there, and never both finds p and loops.
   template <class Tab>
-  static AncestorWalk<Unbounded> parent_walk(const Tab&, const Int& start, const Int& p) {
+  static AncestorWalk<Unbounded> parent_walk(const Tab& tab, const Int& start, const Int& p) {
     ub::outside_binders("parent_walk");
     auto& c = ub::cx();
+    const z3::expr of = z3::select(tab.cols.p_pptr, start) == p;  // the column, start and p, as one term
+    for (const auto& [key, fl] : c.walk_memo)
+      if (z3::eq(key, of)) return {Bool(fl.first), Bool(fl.second)};
     const std::string k = std::to_string(c.fresh++);
     const z3::expr found = sym::ctx().bool_const(("walk_found!" + k).c_str());
     const z3::expr loops = sym::ctx().bool_const(("walk_loops!" + k).c_str());
@@ -326,6 +352,7 @@ struct Unbounded : Symbolic {
     c.definitions.push_back(z3::implies(start == null, !found && !loops));
     c.definitions.push_back(z3::implies(start != null && start == p, found));
     c.definitions.push_back(z3::implies(found, p != null));
+    c.walk_memo.push_back({of, {found, loops}});
     ub::note_abstraction("the p_pptr walk (seed 464-471)");
     return {Bool(found), Bool(loops)};
   }

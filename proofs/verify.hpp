@@ -35,6 +35,7 @@ struct VerifyOptions {
   unsigned max_memory_mb = 4096;  // Z3's memory_max_size
   std::string smt2_dir;            // the obligations at N = procs, as SMT-LIB2
   int shard = 0, shards = 1;       // run obligations i with i % shards == shard
+  bool shard_operations = false;   // ... operations i of all_operations() instead (every obligation of each)
   int threads = 2;                 // the proofs side by side: in this many processes, each with its own Z3 (proofs/verify.cpp)
   std::function<void(const std::string& what)> progress;
 };
@@ -83,7 +84,6 @@ struct EveryNColumn {
   int proved = 0, cti = 0, unknown = 0;
   std::vector<std::string> cti_ops, unknown_ops;
   int operations = 0;               // every operation of the model
-  std::vector<std::string> not_lifted;  // operations whose rules do not run on a table of any size yet
   // Proved for every N, given hypotheses that are themselves proved for every N.
   bool holds(bool hypotheses_proved) const {
     return run && stated && (!initial || *initial == PROVED) && proved == operations && hypotheses_proved;

@@ -24,9 +24,18 @@ namespace ptm::proofs {
 // out-of-memory killer's SIGKILL) as std::bad_alloc, and one that dies of
 // another signal as std::runtime_error. A child ends with _exit: no
 // destructors or exit handlers of this process run in it.
+//
+// After each job a child asks `spent()` (if given) whether it should end:
+// KEEP_GOING; RETIRE, its result is good and a new process takes the jobs
+// left (its Z3 has grown large); or RETRY, its result is not to be trusted
+// (its Z3 ran out of memory during the job) and the job runs once more in a
+// new process, whose result stands. RETRY after a process's first job is
+// RETIRE: the job already had a fresh process.
+enum class Spent { KEEP_GOING, RETIRE, RETRY };
 void run_in_processes(std::size_t count, int workers, const std::function<std::string(std::size_t)>& job,
                       const std::function<double(std::size_t)>& limit,
                       const std::function<std::string(std::size_t, double)>& overran,
-                      const std::function<void(std::size_t, const std::string&)>& collect);
+                      const std::function<void(std::size_t, const std::string&)>& collect,
+                      const std::function<Spent()>& spent = {});
 
 }  // namespace ptm::proofs

@@ -6,6 +6,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
+#include <map>
 #include <new>
 #include <set>
 #include <stdexcept>
@@ -51,6 +54,42 @@ TEST(Workers, AJobPastItsLimitIsStoppedAndTheRestStillRun) {
   EXPECT_GE(ran[2], 1.0);
   EXPECT_LT(ran[2], 10.0);
   for (std::size_t i : {0, 1, 3, 4, 5}) EXPECT_EQ(got[i], "done " + std::to_string(i));
+}
+
+// A process that says it is spent ends after its job: RETIRE keeps the
+// result, RETRY runs the job again (once) in a fresh process, whose result
+// stands; either way a new process takes the jobs left. One worker at a time,
+// so the order is fixed: processes run jobs {0, 1}, {2, 3 sent back}, {3},
+// {4, 5}, {6: sent back as a first job, so kept}, {7}.
+TEST(Workers, ASpentProcessIsReplacedAndARetriedJobRunsOnceMore) {
+  std::vector<std::string> got(8);
+  // Two jobs per process at most (a process-local count, as Z3's memory is).
+  static int jobs_here = 0;
+  static bool last_was_retry_target = false;
+  static std::string log;
+  log = testing::TempDir() + "/workers-runs";
+  std::remove(log.c_str());
+  run_in_processes(
+      8, 1,
+      [](std::size_t i) {
+        std::ofstream(log, std::ios::app) << i << "\n";  // every run of every job
+        ++jobs_here;
+        last_was_retry_target = i == 3 || i == 6;
+        return std::to_string(i) + " in " + std::to_string(getpid());
+      },
+      no_limit, never, [&](std::size_t i, const std::string& text) { got[i] = text; },
+      [] { return last_was_retry_target ? Spent::RETRY : jobs_here >= 2 ? Spent::RETIRE : Spent::KEEP_GOING; });
+  std::set<std::string> pids;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].rfind(std::to_string(i) + " in ", 0), 0u) << i << ": " << got[i];
+    pids.insert(got[i].substr(got[i].rfind(' ') + 1));
+  }
+  EXPECT_EQ(pids.count(std::to_string(getpid())), 0u);
+  std::map<int, int> runs;
+  std::ifstream in(log);
+  for (int i; in >> i;) ++runs[i];
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(runs[i], i == 3 ? 2 : 1) << "job " << i;
+  EXPECT_EQ(pids.size(), 6u);
 }
 
 TEST(Workers, AChildsExceptionReachesTheCaller) {
