@@ -429,11 +429,17 @@ int ptmodel_main(int argc, char** argv) {
   diffc->add_option("B", db, "another semantics")->required();
   dopt.max_states = 2'000'000;
   dopt.budget_seconds = 300;
-  diffc->add_option("--procs", dopt.procs, "the largest process table, proc0 and init included (2..5; default 4): kinds are listed at every size from --from-procs up");
+  diffc->add_option("--procs", dopt.procs, "the largest process table, proc0 and init included (2..6; default 4): kinds are listed at every size from --from-procs up, then checked complete for a table of any size");
   diffc->add_option("--from-procs", dopt.min_procs, "the smallest process table (default 2)");
   diffc->add_option("--budget", dopt.budget_seconds, "the witness searches' time budget in seconds, all sizes together (default 300)")->check(kFinite & CLI::Range(0.0, 86400.0));
   diffc->add_option("--timeout", dopt.timeout_ms, "Z3's time limit per query, in milliseconds (a query that reaches it makes the list incomplete: exit 3)")->check(CLI::PositiveNumber);
   diffc->add_option("--max-states", dopt.max_states, "the state budget of each search (default 2,000,000)")->check(CLI::PositiveNumber);
+  diffc->add_option("--every-n-timeout", dopt.every_n_timeout_ms,
+                    "Z3's time limit per query for a table of any size, in milliseconds (default 3000)")
+      ->check(CLI::PositiveNumber);
+  bool dno_every_n = false;
+  diffc->add_flag("--no-every-n", dno_every_n, "list the kinds at each table size only, without checking the list for a table of any size");
+  diffc->add_option("--threads", dopt.threads, "the searches' threads and Z3's processes (default 2)")->check(CLI::Range(1, 8));
   diffc->add_option("-o,--out", dout, "write each witness to DIR/<N>-<operation>.scn");
   diffc->add_flag("--json", djson, "the report as JSON");
   auto* hunt = app.add_subcommand("hunt", "Search random sequences for ones that break each property; print each shrunk, as a scenario");
@@ -484,6 +490,7 @@ int ptmodel_main(int argc, char** argv) {
       return ptm::cli::explore_command(xprocs, xopt, xsem, xjson, xout);
     }
     if (*verify) vopt.every_n = !no_every_n;
+    if (*diffc) dopt.every_n = !dno_every_n;
     if (*verify && !vcompare.empty()) {
       if (vsem != "seed" || !vout.empty()) throw scn::InputError("verify --compare A B: the semantics are A and B (no --semantics, no -o)");
       return ptm::cli::verify_compare(vopt, vcompare[0], vcompare[1], vjson);

@@ -15,6 +15,7 @@
 #include "model/semantics_names.hpp"
 #include "scn/scenario_writer.hpp"
 #include "model/goals.hpp"
+#include "proofs/unbounded.hpp"
 
 namespace ptm::cli {
 
@@ -156,7 +157,7 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
   auto pa = parse_semantics(a_name), pb = parse_semantics(b_name);
   if (!pa.mask) throw scn::InputError(pa.error);
   if (!pb.mask) throw scn::InputError(pb.error);
-  if (opt.procs < 2 || opt.procs > 5) throw scn::InputError(fmt::format("--procs {}: expected 2..5", opt.procs));
+  if (opt.procs < 2 || opt.procs > 6) throw scn::InputError(fmt::format("--procs {}: expected 2..6", opt.procs));
   if (opt.min_procs < 2 || opt.min_procs > opt.procs)
     throw scn::InputError(fmt::format("--from-procs {}: expected 2..--procs ({})", opt.min_procs, opt.procs));
   if (!outdir.empty()) scn::prepare_dir(outdir);  // before the searches, not after them
@@ -190,7 +191,15 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
     scn::publish_dir(outdir, files, cmd);
   }
   const bool complete = rep.unknown.empty();
-  const int rc = !complete ? 3 : rep.kinds.empty() ? 0 : 1;
+  // For every N: the operations whose list is open, and any that contradicts the bounded list (a ptmodel bug).
+  std::vector<const diff::EveryNRow*> same_rules, complete_every_n, open_every_n, contradicting;
+  for (const auto& e : rep.every_n) {
+    (e.verdict == diff::EveryNRow::SAME_RULES ? same_rules : e.verdict == diff::EveryNRow::COMPLETE ? complete_every_n
+                                                                                                   : open_every_n)
+        .push_back(&e);
+    if (e.contradicts) contradicting.push_back(&e);
+  }
+  const int rc = !contradicting.empty() ? 2 : !complete ? 3 : rep.kinds.empty() ? 0 : 1;
   // A difference the search reached that Z3 did not list: a bug when Z3's
   // list is complete; when Z3 gave up, a difference it could not list.
   const std::string unlisted =
@@ -206,6 +215,18 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
     j["procs"] = {rep.min_procs, rep.procs};
     j["complete"] = complete;
     j["unknown_operations"] = rep.unknown;
+    j["every_n"] = {{"run", opt.every_n}, {"timeout_ms", opt.every_n_timeout_ms}, {"max_slots", kMaxSlots},
+                    {"complete", opt.every_n && open_every_n.empty()}, {"operations", nlohmann::json::array()}};
+    for (const auto& e : rep.every_n) {
+      nlohmann::json row = {{"operation", e.op},
+                            {"verdict", e.verdict == diff::EveryNRow::SAME_RULES ? "same rules"
+                                        : e.verdict == diff::EveryNRow::COMPLETE ? "complete"
+                                                                                 : "open"}};
+      if (e.verdict == diff::EveryNRow::OPEN) row["open"] = e.open, row["reason"] = e.reason;
+      if (e.found_at) row["found_at_n"] = e.found_at;
+      if (e.contradicts) row["contradicts_bounded_list"] = true;
+      j["every_n"]["operations"].push_back(row);
+    }
     j["kinds"] = nlohmann::json::array();
     for (std::size_t i = 0; i < rep.kinds.size(); ++i) {
       const auto& k = rep.kinds[i];
@@ -234,7 +255,7 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
                                  {"a", p.violated_a ? "violated" : rep.explore_a.complete ? "holds" : "not violated within bound"},
                                  {"b", p.violated_b ? "violated" : rep.explore_b.complete ? "holds" : "not violated within bound"}});
     std::cout << ptm::json_text(j) << "\n";
-    return rep.unexpected && complete ? 1 : rc;
+    return rc == 0 && rep.unexpected && complete ? 1 : rc;
   }
 
   fmt::print("ptmodel diff: {} (A) vs {} (B), process tables of {} (proc0, init and up to {} more)\n\n", na, nb,
@@ -254,6 +275,31 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
                                               ws[i].replays ? "" : " (DOES NOT REPLAY: " + ws[i].note + ")")
                                 : "no witness (*)";
     fmt::print("{:>3}  {:<14} {:<46} N={}  {}\n", i + 1, k.op, kind_text(k, "A", "B"), k.procs, wit);
+  }
+  if (opt.every_n) {
+    auto names = [](const std::vector<const diff::EveryNRow*>& v) {
+      std::vector<std::string> out;
+      for (const auto* e : v) out.push_back(e->op);
+      return out;
+    };
+    fmt::print("\nFor every N (a table of any size, 2 <= n <= 2^32; Z3 over the invariants quantified over every\n"
+               "slot, {} ms per query): whether an operation can differ in a way not listed above.\n",
+               opt.every_n_timeout_ms);
+    fmt::print("  the same rules under A and B: {} of {} operations\n", same_rules.size(), rep.every_n.size());
+    if (!complete_every_n.empty())
+      fmt::print("  no kind beyond those listed at any table size: {}\n", fmt::join(names(complete_every_n), ", "));
+    if (open_every_n.empty())
+      fmt::print("  so the outcome and field kinds above are every kind there is, for a table of any size{}\n",
+                 complete ? "" : " (where Z3 listed them)");
+    else
+      fmt::print("  open (a kind not listed may exist at some table size; the list above holds for {}):\n",
+                 sizes_text(rep.min_procs, rep.procs));
+    for (const auto* e : open_every_n) fmt::print("    {}: {}\n", e->op, e->reason);
+    fmt::print("  attacker-goal kinds are listed for {} only (the goals are not written over every slot)\n",
+               sizes_text(rep.min_procs, rep.procs));
+    for (const auto* e : contradicting)
+      fmt::print("\nBUG: {} differs at n = {} in a way the list for N = {} does not name; the two engines disagree.\n",
+                 e->op, e->found_at, e->found_at);
   }
   std::vector<std::string> goals_seen;
   for (const auto& k : rep.kinds)
@@ -304,9 +350,9 @@ int diff_command(const std::string& a_name, const std::string& b_name, const dif
   if (!outdir.empty())
     fmt::print("\nWitnesses written to {}/<N>-<operation>.scn (replay with `ptmodel run{}` and `ptmodel run{}`).\n", outdir,
                scn::semantics_flag(na), scn::semantics_flag(nb));
-  fmt::print(stderr, "time: Z3 {:.1f} s, witness searches {:.1f} s, properties {:.1f} s\n", rep.solve_seconds, rep.search_seconds,
-             rep.explore_a.seconds + rep.explore_b.seconds);
-  return rep.unexpected && complete ? 1 : rc;
+  fmt::print(stderr, "time: Z3 {:.1f} s, for every N {:.1f} s, witness searches {:.1f} s, properties {:.1f} s\n",
+             rep.solve_seconds, rep.every_n_seconds, rep.search_seconds, rep.explore_a.seconds + rep.explore_b.seconds);
+  return rc == 0 && rep.unexpected && complete ? 1 : rc;
 }
 
 }  // namespace ptm::cli

@@ -184,7 +184,7 @@ expect 0 "1 passed, 0 failed" -- run --semantics modern "$data/delta_expect.scn"
 expect 2 "delta_bad.scn:2: unknown semantics .seed\+nope." -- run "$data/delta_bad.scn"
 expect 2 "names delta .wexit_esrch. twice" -- diff seed seed+wexit_esrch+wexit_esrch
 expect 2 "unknown semantics .seed\+nope." -- diff seed seed+nope
-expect 2 "--procs 6: expected 2..5" -- diff seed modern --procs 6
+expect 2 "--procs 7: expected 2..6" -- diff seed modern --procs 7
 expect 2 "--procs 7: expected 2..6" -- audit --procs 7
 expect 2 "unknown semantics .nope." -- run --semantics nope "$data/delta_expect.scn"
 expect 1 "PT_STEP +ok under A, EINVAL under B +N=3 +witness, [0-9]+ steps at N = 3" -- diff seed seed+resume_signal_range "${diff_bound[@]}" -o "$tmp/diff"
@@ -347,7 +347,7 @@ expect 1 "expected .exited 3., got .3 \(C\) stopped SIGSTOP." -- run "$h/wait.sc
 # The catalogue by subcommand: a bad option value is exit 2 with a message, and
 # a report lost to a full device is exit 2, for every subcommand.
 expect 2 "--procs 9: expected 2..5|not in range" -- oracle --procs 9
-expect 2 "--procs 6: expected 2..5" -- diff seed seed --procs 6
+expect 2 "--procs 7: expected 2..6" -- diff seed seed --procs 7
 expect 2 "--procs.*not in range|expected 2..6" -- audit --procs 7
 expect 2 "--sequences" -- hunt --sequences 0
 expect 2 "unknown check .NOPE." -- audit --check NOPE

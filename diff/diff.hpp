@@ -1,8 +1,10 @@
 // `ptmodel diff A B`: every kind of difference between two semantics in one
 // step, found with Z3 (complete for N processes over the states that satisfy
-// the auxiliary invariants), each with a shortest witness from boot found by a
-// breadth-first search along steps where A and B agree, and the property
-// verdicts of both (the explorer, N processes). docs/semantics-changes.md.
+// the auxiliary invariants), then per operation whether the list is complete
+// for a table of any size (the every-N domain, proofs/unbounded.hpp), each
+// kind with a shortest witness from boot found by a breadth-first search along
+// steps where A and B agree, and the property verdicts of both (the explorer,
+// N processes). docs/semantics-changes.md.
 #pragma once
 
 #include <optional>
@@ -27,7 +29,9 @@ struct Options {
   double budget_seconds = 0;     // > 0: the witness searches together stop after this long
   int oracle_depth = 6;          // the second witness search (the complete alphabet) goes this deep
   bool searches = true;          // false: the kinds only (no witnesses, no property verdicts)
-  int threads = 2;
+  int threads = 2;               // the searches' threads, and the Z3 stages' processes
+  bool every_n = true;           // whether the list is complete for a table of any size
+  unsigned every_n_timeout_ms = 3'000;  // Z3, per every-N query
 };
 
 // One kind of difference. Outcome kinds: the step's outcome (kind and errno)
@@ -55,6 +59,21 @@ struct SearchRun {
   explore::Result result;
 };
 
+// For every N: whether one operation can differ, at a table of any size
+// (2 <= n <= kMaxSlots), in a way the kinds above do not list.
+struct EveryNRow {
+  std::string op;
+  int op_index = 0;
+  enum Verdict { SAME_RULES, COMPLETE, OPEN } verdict = OPEN;
+  // OPEN: what may differ unlisted ("outcome", or a field), and why it is
+  // open: Z3 gave up, a counterexample through an over-approximation, or a
+  // state of n = found_at (exact) where it does.
+  std::vector<std::string> open;
+  std::string reason;
+  int found_at = 0;
+  bool contradicts = false;  // found_at is a size the kinds were listed completely at: a ptmodel bug
+};
+
 struct PropertyRow {
   std::string id;
   bool violated_a = false, violated_b = false;
@@ -68,6 +87,8 @@ struct Report {
   std::vector<std::string> unknown;  // operations where Z3 gave up ("op at N = k"): the list may miss kinds there
   std::vector<int> unknown_procs;    // the table size of each
   std::vector<SearchRun> searches;   // the witness searches, in the order run
+  std::vector<EveryNRow> every_n;     // per operation, when Options::every_n
+  double every_n_seconds = 0;
   std::optional<Trace> unexpected;   // a step differing in a way Z3 did not list (a bug; never expected)
   int unexpected_procs = 0;
   int property_procs = 0;
@@ -81,11 +102,16 @@ struct Report {
 Report run(SemanticsMask a, SemanticsMask b, const Options& opt);
 
 // The three stages at one table size (one translation unit per N, diff_nK.cpp:
-// the symbolic rules are large to compile).
+// the symbolic rules are large to compile). The kinds of one operation
+// (all_operations()'s index) at a time.
 struct Stages {
-  void (*kinds)(Report&, const Options&);
+  void (*kinds)(Report&, const Options&, std::size_t op);
   void (*witnesses)(Report&, const Options&, double seconds_left);
   void (*properties)(Report&, const Options&);
 };
+
+// The every-N row of one operation (diff_every_n.cpp), given the kinds listed
+// at N = min_procs..procs.
+EveryNRow every_n_row(const Report& rep, const Options& opt, std::size_t op);
 
 }  // namespace ptm::diff

@@ -86,18 +86,18 @@ inline std::vector<std::string> goal_ids() {
   return out;
 }
 
-// The kinds at N, by Z3: per operation, enumerate outcome pairs (blocking each
-// pair found), then the fields that can differ when the outcomes agree
+// The kinds of one operation at N, by Z3: enumerate outcome pairs (blocking
+// each pair found), then the fields that can differ when the outcomes agree
 // (requiring a field not found yet), then the goals reached under one
 // semantics and not the other, until unsat. Kinds already listed at a smaller
 // table are not listed again.
 template <int N>
-void enumerate(Report& rep, const Options& opt) {
+void enumerate(Report& rep, const Options& opt, std::size_t oi) {
   using Sy = proofs::Sy;
   auto& c = sym::ctx();
   const auto ops = all_operations();
   const auto gids = goal_ids();
-  for (std::size_t oi = 0; oi < ops.size(); ++oi) {
+  {
     const Op op = ops[oi].first;  // not a structured binding: clang 14 cannot capture one
     const auto& name = ops[oi].second;
     const State<Sy, N> pre = proofs::fresh<State<Sy, N>>("s");
@@ -117,7 +117,7 @@ void enumerate(Report& rep, const Options& opt) {
     const z3::expr out_differs = sa.out.kind != sb.out.kind || sa.out.error != sb.out.error;
     z3::expr any = out_differs;
     for (const auto& [f, d] : fields) any = any || d;
-    if (any.simplify().is_false()) continue;  // the same terms: nothing can differ
+    if (any.simplify().is_false()) return;  // the same terms: nothing can differ
     std::vector<Bool<Sy>> ga, gb;
     {
       SemanticsScope scope(rep.a);
