@@ -388,6 +388,8 @@ int ptmodel_main(int argc, char** argv) {
   verify->add_option("--every-n-timeout", vopt.every_n_timeout_ms,
                      "Z3's time limit per obligation for a table of any size, in milliseconds (default 3000; at most --timeout)")
       ->check(CLI::PositiveNumber);
+  verify->add_flag("--recheck-cvc5", vopt.recheck_cvc5,
+                   "check every proof for every N again with cvc5, on the same assertions (those it can read: no array lambdas)");
   bool no_every_n = false;
   verify->add_option("--threads", vopt.threads, "how many proofs run side by side, each in its own process with its own Z3 (default 2)")->check(CLI::Range(1, 8));
   verify->add_flag("--no-every-n", no_every_n, "prove for each table size 2..K only, not for a table of any size");

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <map>
 #include <unistd.h>
 
 #include <chrono>
@@ -200,6 +202,13 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                     {"invariants_proved_for_every_n", hyps_every_n},
                     {"seconds", rep.every_n_seconds}};
     j["cross_check"] = {{"compared", rep.cross_checked}, {"disagreements", rep.disagreements}};
+    if (opt.recheck_cvc5) {
+      std::map<std::string, int> by;
+      for (const auto* list : {&rep.every_n_initial, &rep.every_n})
+        for (const auto& r : *list)
+          if (r.verdict == proofs::PROVED) ++by[r.second.empty() ? "proved by cvc5 itself" : r.second];
+      j["cvc5_recheck"] = by;
+    }
     for (const auto* list : {&rep.every_n_initial, &rep.every_n})
       for (const auto& r : *list)
         j["every_n_obligations"].push_back({{"operation", r.ob.op_name},
@@ -208,6 +217,7 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
                                             {"verdict", proofs::verdict_name(r.verdict)},
                                             {"reason", r.reason},
                                             {"cti", r.cti},
+                                            {"cvc5", r.second},
                                             {"seconds", r.seconds}});
     j["timeout_ms"] = opt.timeout_ms;
     for (const auto& [n, results] : rep.results)
@@ -384,6 +394,23 @@ int verify_command(const proofs::VerifyOptions& opt_in, const std::string& seman
       fmt::print("Cross-check: the proofs for every N and at N = 2..{} disagree (a bug in ptmodel):\n", opt.procs);
       for (const auto& d : rep.disagreements) fmt::print("  {}\n", d);
     }
+  }
+  if (opt.every_n && opt.recheck_cvc5) {
+    // What the second solver says of the proofs for every N that Z3 made.
+    int agrees = 0, lambdas = 0, unknown_to_it = 0, contradicts = 0, absent = 0, own = 0;
+    for (const auto* list : {&rep.every_n_initial, &rep.every_n})
+      for (const auto& r : *list) {
+        if (r.verdict != proofs::PROVED) continue;
+        const std::string& v = r.second;
+        (v == "unsat" ? agrees : v == "lambda" ? lambdas : v == "sat" ? contradicts : v == "absent" ? absent
+         : v.empty() ? own : unknown_to_it)++;
+      }
+    fmt::print("cvc5 re-check of the proofs for every N: {} re-proved by cvc5; {} it cannot read (array lambdas: "
+               "the step maps over the table), {} unknown to it within {} ms{}{}{}.\n",
+               agrees, lambdas, unknown_to_it, 2 * std::min(opt.every_n_timeout_ms, opt.timeout_ms),
+               own ? fmt::format(", {} proved by cvc5 in the first place (Z3 gave up)", own) : "",
+               absent ? fmt::format(", {} not checked (no cvc5 on this machine)", absent) : "",
+               contradicts ? fmt::format(", {} CONTRADICTED (cvc5 finds a model: above)", contradicts) : "");
   }
   fmt::print(stderr,
              "time: the proofs {} at a time, side by side: at N = 2..{} done after {:.1f} s, for every N after {:.1f} s; "

@@ -161,7 +161,9 @@ EveryNRow every_n_row(const Report& rep, const Options& opt, std::size_t oi) {
   // A difference at a size where the kinds were listed completely contradicts the bounded list.
   if (row.found_at >= rep.min_procs && row.found_at <= rep.procs) {
     const std::string at_n = row.op + " at N = " + std::to_string(row.found_at);
-    row.contradicts = std::find(rep.unknown.begin(), rep.unknown.end(), at_n) == rep.unknown.end();
+    row.contradicts = true;  // unless Z3 gave up on it there (the entry may go on with why)
+    for (const auto& u : rep.unknown)
+      if (u == at_n || u.rfind(at_n + " ", 0) == 0) row.contradicts = false;
   }
   return row;
 }

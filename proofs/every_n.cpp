@@ -56,16 +56,16 @@ std::string describe(const z3::model& m, const UState& pre, const Args<U>& args)
 // A second solver for what Z3 leaves unknown: Debian's cvc5 (enumerative
 // and conflict-based instantiation prove some of these quickly), on the same
 // assertions as SMT-LIB2. Only for queries without array lambdas, which cvc5
-// reads as functions, not arrays. Returns "unsat", "sat", or "" (not run,
-// unknown, or an error).
-std::string second_opinion(z3::solver& s, unsigned timeout_ms) {
+// reads as functions, not arrays. Returns "unsat", "sat", "unknown",
+// "lambda" (not run: array lambdas), "absent" (no cvc5 here) or "error".
+std::string cvc5_verdict(z3::solver& s, unsigned timeout_ms) {
   const std::string text = s.to_smt2();
-  if (text.find("lambda") != std::string::npos) return "";
+  if (text.find("lambda") != std::string::npos) return "lambda";
   static const bool have = std::system("command -v cvc5 >/dev/null 2>&1") == 0;
-  if (!have) return "";
+  if (!have) return "absent";
   char path[] = "/tmp/ptmodel-every-n-XXXXXX.smt2";
   const int fd = mkstemps(path, 5);
-  if (fd < 0) return "";
+  if (fd < 0) return "error";
   const std::string all = "(set-logic ALL)\n" + text;
   const bool written = write(fd, all.data(), all.size()) == static_cast<ssize_t>(all.size());
   close(fd);
@@ -80,10 +80,18 @@ std::string second_opinion(z3::solver& s, unsigned timeout_ms) {
   }
   unlink(path);
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out == "unsat" || out == "sat" ? out : "";
+  return out == "unsat" || out == "sat" || out == "unknown" ? out : written ? "unknown" : "error";
+}
+std::string second_opinion(z3::solver& s, unsigned timeout_ms) {
+  const std::string v = cvc5_verdict(s, timeout_ms);
+  return v == "unsat" || v == "sat" ? v : "";
 }
 
+bool g_recheck = false;
+
 }  // namespace
+
+void recheck_with_cvc5(bool on) { g_recheck = on; }
 
 EveryNCheck check_every_n(z3::solver& solver, unsigned timeout_ms) {
   auto& c = sym::ctx();
@@ -190,6 +198,9 @@ std::vector<Result> run_queries(const std::vector<Query>& qs, const z3::expr& ba
       res = ch.result;
       model = std::move(ch.model);
       r.reason = ch.reason;
+      // The re-check: cvc5 on a proof Z3 made, the same assertions.
+      if (g_recheck && res == z3::unsat && r.reason.rfind("proved by cvc5", 0) != 0)
+        r.second = cvc5_verdict(solver, 2 * timeout_ms);
     } catch (const z3::exception& e) {
       r.reason = e.msg();
       g_z3_exhausted = true;

@@ -49,6 +49,12 @@ struct EveryNCheck {
 };
 EveryNCheck check_every_n(z3::solver& solver, unsigned timeout_ms);
 
+// With it on, every every-N obligation Z3 proves is checked again by cvc5 on
+// the same assertions (Result::second: "unsat" it agrees, "sat" it
+// disagrees, "unknown", "lambda" it cannot read them, "absent" no cvc5). An
+// obligation cvc5 itself proved (Z3 gave up) is not re-checked.
+void recheck_with_cvc5(bool on);
+
 // The step of one operation over a table of any size, from a fresh state and
 // fresh arguments, as the every-N proofs build it, with the definitions of its
 // fresh terms and what it over-approximated (every_n_agreement_test fixes the

@@ -79,6 +79,7 @@ struct Result {
   double seconds = 0;
   std::string reason;  // for unknown: Z3's reason
   std::string cti;     // for a counterexample to induction: the pre-state and arguments, briefly
+  std::string second;  // for every N, with recheck_with_cvc5: cvc5's verdict on Z3's proof (proofs/every_n.hpp)
 };
 
 // The obligations, generated from the operation list and the property and

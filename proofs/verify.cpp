@@ -83,6 +83,7 @@ std::string encode(const std::vector<Result>& rs, double ended) {
     put(out, std::to_string(r.seconds));
     put(out, r.reason);
     put(out, r.cti);
+    put(out, r.second);
   }
   return out;
 }
@@ -102,6 +103,7 @@ void decode(const std::string& in, const Op& op, std::vector<Result>& rs, double
     r.seconds = std::stod(take(in, at));
     r.reason = take(in, at);
     r.cti = take(in, at);
+    r.second = take(in, at);
     rs.push_back(r);
   }
 }
@@ -343,8 +345,12 @@ WitnessSearch search_witnesses(const std::vector<std::string>& props, const std:
 
 void cross_check(VerifyReport& rep, const std::map<int, std::vector<std::string>>& broken) {
   std::set<std::pair<std::string, std::string>> every_n;  // (operation, property) proved for every N
-  for (const auto& r : rep.every_n)
+  for (const auto& r : rep.every_n) {
     if (r.verdict == PROVED) every_n.insert({r.ob.op_name, r.ob.property});
+    if (r.verdict == PROVED && r.second == "sat")  // --recheck-cvc5: the second solver finds a model
+      rep.disagreements.push_back(r.ob.op_name + " preserves " + r.ob.property +
+                                  " for every N by Z3, but cvc5 finds the negation satisfiable");
+  }
   for (const auto& [n, results] : rep.results)
     for (const auto& r : results) {
       if (!every_n.count({r.ob.op_name, r.ob.property})) continue;
@@ -370,6 +376,7 @@ VerifyReport verify(const VerifyOptions& opt) {
   // Z3's memory limit: a query that reaches it answers unknown ("memout"),
   // which is reported as unknown, never as proved.
   z3::set_param("memory_max_size", static_cast<int>(opt.max_memory_mb));
+  recheck_with_cvc5(opt.recheck_cvc5);
   VerifyReport rep;
   rep.opt = opt;
   prove_all(opt, rep);

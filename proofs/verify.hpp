@@ -32,6 +32,7 @@ struct VerifyOptions {
   unsigned timeout_ms = 10'000;
   bool every_n = true;                 // also prove for a table of any size
   unsigned every_n_timeout_ms = 3'000;  // per every-N query
+  bool recheck_cvc5 = false;           // cvc5 checks every every-N proof again (Result::second)
   unsigned max_memory_mb = 4096;  // Z3's memory_max_size
   std::string smt2_dir;            // the obligations at N = procs, as SMT-LIB2
   int shard = 0, shards = 1;       // run obligations i with i % shards == shard

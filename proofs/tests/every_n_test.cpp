@@ -4,6 +4,8 @@
 // mutants take it) must lose the proof it carried.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "proofs/every_n.hpp"
 #include "proofs/verify.hpp"
 
@@ -58,6 +60,32 @@ TEST(EveryN, WithoutTheSystemCheckInitCanTraceItself) {
   auto rs = prove_every_n_operation(op, "PT_TRACE_ME", only("SYSTEM_UNTRACED"), 5000);
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_NE(rs[0].verdict, PROVED) << rs[0].reason;
+}
+
+// verify --recheck-cvc5: a proof Z3 makes is checked again by cvc5 on the
+// same assertions, where cvc5 can read them. PT_TRACE_ME changes one slot (a
+// store): cvc5 re-proves its invariant. The initial state of any size is made
+// by mapping over the table (array lambdas): cvc5 cannot read those, and the
+// results say so.
+TEST(EveryN, Cvc5ReChecksTheProofsItCanRead) {
+  if (std::system("command -v cvc5 >/dev/null 2>&1") != 0) GTEST_SKIP() << "no cvc5 here (./run-tests installs it)";
+  recheck_with_cvc5(true);
+  const Op trace_me{OP_PTRACE, PT_TRACE_ME};
+  auto rs = prove_every_n_operation(trace_me, "PT_TRACE_ME", only("INV_PIDS_DISTINCT"), 20000);
+  auto init = initial_every_n(20000);
+  recheck_with_cvc5(false);
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].verdict, PROVED) << rs[0].reason;
+  EXPECT_EQ(rs[0].second, "unsat");
+  ASSERT_FALSE(init.empty());
+  for (const auto& r : init) {
+    EXPECT_EQ(r.verdict, PROVED) << r.ob.property;
+    EXPECT_EQ(r.second, "lambda") << r.ob.property;
+  }
+  // Off, nothing is re-checked.
+  auto off = prove_every_n_operation(trace_me, "PT_TRACE_ME", only("INV_PIDS_DISTINCT"), 20000);
+  ASSERT_EQ(off.size(), 1u);
+  EXPECT_TRUE(off[0].second.empty());
 }
 
 TEST(EveryN, WaitAndForkRunOnATableOfAnySize) {
