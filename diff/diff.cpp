@@ -140,7 +140,8 @@ Report run(SemanticsMask a, SemanticsMask b, const Options& opt) {
         return encode(mine);
       },
       [&](std::size_t i, const std::string& text) { texts[i] = text; }, spent);
-  for (std::size_t i = jobs.size(); i-- > 0;) decode(texts[i], rep);
+  for (int n = opt.min_procs; n <= opt.procs; ++n)  // smallest table first, operations in order
+    for (std::size_t oi = 0; oi < ops.size(); ++oi) decode(texts[static_cast<std::size_t>(opt.procs - n) * ops.size() + oi], rep);
   // A stable order: by operation, outcome kinds first, then field kinds, then goal kinds.
   std::stable_sort(rep.kinds.begin(), rep.kinds.end(), [](const Kind& x, const Kind& y) {
     auto rank = [](const Kind& k) { return k.outcome ? 0 : k.goal.empty() ? 1 : 2; };
