@@ -75,12 +75,7 @@ void decode(const std::string& text, Report& rep) {
       k.procs = std::stoi(f[8]);
       k.field = f[9];
       k.goal = f.size() > 10 ? f[10] : "";
-      bool seen = false;
-      for (const auto& o : rep.kinds)
-        seen |= o.op_index == k.op_index && o.outcome == k.outcome && o.field == k.field && o.goal == k.goal &&
-                o.goal_under_b == k.goal_under_b &&
-                (!k.outcome || (o.kind_a == k.kind_a && o.err_a == k.err_a && o.kind_b == k.kind_b && o.err_b == k.err_b));
-      if (!seen) rep.kinds.push_back(std::move(k));
+      add_kind(rep, std::move(k));
     } else if (f[0] == "U" && f.size() >= 3) {
       rep.unknown_procs.push_back(std::stoi(f[1]));
       rep.unknown.push_back(f[2]);

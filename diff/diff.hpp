@@ -97,6 +97,18 @@ struct Report {
   double solve_seconds = 0, search_seconds = 0;
 };
 
+// Two kinds are the same kind (at any table size).
+inline bool same_kind(const Kind& x, const Kind& y) {
+  return x.op_index == y.op_index && x.outcome == y.outcome && x.field == y.field && x.goal == y.goal &&
+         x.goal_under_b == y.goal_under_b &&
+         (!x.outcome || (x.kind_a == y.kind_a && x.err_a == y.err_a && x.kind_b == y.kind_b && x.err_b == y.err_b));
+}
+inline void add_kind(Report& rep, Kind k) {
+  for (const auto& o : rep.kinds)
+    if (same_kind(o, k)) return;  // found at a smaller table already
+  rep.kinds.push_back(std::move(k));
+}
+
 // Every kind at table sizes opt.min_procs..opt.procs, witnesses growing the
 // table, the property verdicts at opt.property_procs.
 Report run(SemanticsMask a, SemanticsMask b, const Options& opt);

@@ -63,12 +63,9 @@ EveryNRow every_n_row(const Report& rep, const Options& opt, std::size_t oi) {
     return step<U, kAnyN>(pre, op, args);
   };
   const auto sa = under(rep.a), sb = under(rep.b);
-  std::vector<std::pair<std::string, z3::expr>> fields;
-  std::map<std::string, std::size_t> at;
-  unbounded_diffs(sa, sb, [&](const std::string& f, const z3::expr& d) {
-    if (auto it = at.find(f); it != at.end()) fields[it->second].second = fields[it->second].second || d;
-    else at[f] = fields.size(), fields.push_back({f, d});
-  });
+  FieldDiffs diffs;
+  unbounded_diffs(sa, sb, [&](const std::string& f, const z3::expr& d) { diffs.add(f, d); });
+  const auto& fields = diffs.list;
   const z3::expr out_differs = sa.out.kind != sb.out.kind || sa.out.error != sb.out.error;
   z3::expr any = out_differs;
   for (const auto& [f, d] : fields) any = any || d;

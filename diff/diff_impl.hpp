@@ -61,17 +61,16 @@ inline int op_index_of(const std::vector<std::pair<Op, std::string>>& ops, const
   return -1;
 }
 
-// Two kinds are the same kind (at any table size).
-inline bool same_kind(const Kind& x, const Kind& y) {
-  return x.op_index == y.op_index && x.outcome == y.outcome && x.field == y.field && x.goal == y.goal &&
-         x.goal_under_b == y.goal_under_b &&
-         (!x.outcome || (x.kind_a == y.kind_a && x.err_a == y.err_a && x.kind_b == y.kind_b && x.err_b == y.err_b));
-}
-inline void add_kind(Report& rep, Kind k) {
-  for (const auto& o : rep.kinds)
-    if (same_kind(o, k)) return;  // found at a smaller table already
-  rep.kinds.push_back(std::move(k));
-}
+// The differences of two steps by field name, the leaves of one field (every
+// process, every array element) or'ed together, in the order first seen.
+struct FieldDiffs {
+  std::vector<std::pair<std::string, z3::expr>> list;
+  std::map<std::string, std::size_t> at;
+  void add(const std::string& f, const z3::expr& d) {
+    if (auto it = at.find(f); it != at.end()) list[it->second].second = list[it->second].second || d;
+    else at[f] = list.size(), list.push_back({f, d});
+  }
+};
 
 // The goals a step reaches, one bit per goal of kGoals (under the semantics in force).
 template <class D, int N>
@@ -107,13 +106,9 @@ void enumerate(Report& rep, const Options& opt, std::size_t oi) {
       return step<Sy, N>(pre, op, args);
     };
     const auto sa = under(rep.a), sb = under(rep.b);
-    std::vector<std::pair<std::string, z3::expr>> fields;
-    std::map<std::string, std::size_t> at;
-    step_diffs<Sy, N>(sa, sb, [&](const std::string& f, const auto& x, const auto& y) {
-      z3::expr d = x != y;
-      if (auto it = at.find(f); it != at.end()) fields[it->second].second = fields[it->second].second || d;
-      else at[f] = fields.size(), fields.push_back({f, d});
-    });
+    FieldDiffs diffs;
+    step_diffs<Sy, N>(sa, sb, [&](const std::string& f, const auto& x, const auto& y) { diffs.add(f, x != y); });
+    const auto& fields = diffs.list;
     const z3::expr out_differs = sa.out.kind != sb.out.kind || sa.out.error != sb.out.error;
     z3::expr any = out_differs;
     for (const auto& [f, d] : fields) any = any || d;

@@ -290,7 +290,7 @@ struct Unbounded : Symbolic {
     const z3::expr ok = f(Int(x), px) && key(Int(x), px) > floor;
     const z3::expr k = key(Int(x), px);
     ub::unbind();
-    const z3::expr what = ok && k == k;
+    const z3::expr what = ok && k == k;  // the filter and the key, as one term to compare
     if (auto m = ub::memo("best", what)) return Int(*m);
     const z3::expr w = ub::fresh_term("best", sym::ctx().bv_sort(sym::kWidth));
     ub::remember(what, w);
@@ -321,9 +321,10 @@ struct Unbounded : Symbolic {
     const z3::expr body = f(Int(y));
     ub::unbind();
     const z3::expr top = pid_max(tab) - ub::num(PID_RESERVED);
-    if (auto m = ub::memo("pidk", body && top == top)) return Int(*m);
+    const z3::expr of = body && top == top;  // the predicate and the pid space, as one term to compare
+    if (auto m = ub::memo("pidk", of)) return Int(*m);
     const z3::expr k = ub::fresh_term("pidk", sym::ctx().bv_sort(sym::kWidth));
-    ub::remember(body && top == top, k);
+    ub::remember(of, k);
     // Which one is first is left open: a test of whether a pid is in use is an
     // exists over the table, and "every candidate before it is in use" would be
     // a forall-exists, on which the solver's instantiation does not end.
