@@ -336,9 +336,10 @@ if [[ -z "${PTMODEL_SANITIZED:-}" ]]; then
     echo "FAIL: verify under ulimit -v -> exit $rc: $(tail -3 <<<"$out")"; fails=$((fails + 1)); fi
 fi
 # diff with Z3 giving up: the list is incomplete (exit 3), and a difference the
-# search reached that Z3 could not list is shown, not called a bug
-expect 3 "none listed \(Z3 gave up on PT_STEP" -- diff seed seed+resume_signal_range --procs 3 --timeout 1 --max-states 20000
-expect 3 "could not list \(it gave up on PT_STEP at N = 3\), [0-9]+ steps" -- diff seed seed+resume_signal_range --procs 3 --timeout 1 --max-states 20000
+# search reached that Z3 could not list is shown, not called a bug. (Whether
+# Z3 at 1 s still lists PT_STEP's kind at N = 2 depends on the machine's load;
+# at N = 3 it gives up.)
+expect 3 "could not list \(it gave up on PT_STEP at N = [23]\), [0-9]+ steps" -- diff seed seed+resume_signal_range --procs 3 --timeout 1 --max-states 20000
 # audit: a proof Z3 gives up on leaves the verdict open: exit 3
 expect 3 "Some verdicts are unknown \(Z3 gave up\): exit status 3" -- audit --procs 3 --depth 1 --complete-procs 2 --check ATTACH_SELF --timeout 1
 # a wait expectation that fails names the status reported, not only the pid

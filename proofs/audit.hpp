@@ -92,7 +92,7 @@ std::vector<AuditEntry> audit(const std::vector<int>& checks, int depth, long ma
       // `depth` or `max_states`.
       auto found = search_witnesses(e.breaks, {},
                                     {.search_procs = N, .complete_procs = std::min(N, 4), .depth = depth,
-                                     .max_states = max_states, .budget_seconds = 86400, .side_by_side = false});
+                                     .max_states = max_states, .budget_seconds = 86400, .progress = {}, .side_by_side = false});
       e.witness = found.best;
       e.search = found.legs;
     }

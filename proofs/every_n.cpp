@@ -154,7 +154,7 @@ std::vector<Result> run_queries(const std::vector<Query>& qs, const z3::expr& ba
   std::vector<Result> out;
   auto& c = sym::ctx();
   if (g_z3_exhausted) {
-    for (const auto& q : qs) out.push_back({q.ob, UNKNOWN, 0, "not run: Z3 ran out of memory on an earlier query", ""});
+    for (const auto& q : qs) out.push_back({q.ob, UNKNOWN, 0, "not run: Z3 ran out of memory on an earlier query", "", ""});
     return out;
   }
   auto* solver_p = new z3::solver(c);  // not deleted once Z3 has run out of memory
@@ -241,7 +241,7 @@ std::vector<Result> every_n_unknown(const Op& op, const std::string& op_name, co
   std::vector<Result> out;
   auto add = [&](std::string id, bool inv) {
     Obligation ob{op, op_name, std::move(id), inv};
-    if (keep(ob)) out.push_back({ob, UNKNOWN, 0, why, ""});
+    if (keep(ob)) out.push_back({ob, UNKNOWN, 0, why, "", ""});
   };
   hana::for_each(kProperties, [&](auto t) {
     using P = typename decltype(t)::type;

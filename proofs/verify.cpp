@@ -180,7 +180,7 @@ void prove_all(const VerifyOptions& opt, VerifyReport& rep) {
     if (j.n == 0 && !j.initial) rs = every_n_unknown(j.op, j.name, keep, why);
     if (j.n > 0)
       for (const auto& ob : obs)
-        if (ob.op_name == j.name && keep(ob)) rs.push_back({ob, UNKNOWN, ran, why, ""});
+        if (ob.op_name == j.name && keep(ob)) rs.push_back({ob, UNKNOWN, ran, why, "", ""});
     return encode(rs, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   };
   run_in_processes(jobs.size(), std::max(1, opt.threads), [&](std::size_t i) {
