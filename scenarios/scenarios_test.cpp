@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include "scn/run.hpp"
 #include "model/semantics_names.hpp"
@@ -13,10 +16,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> scenario_files() {
+// scenarios/freebsd/ holds FreeBSD's own assertions, not the model's: those
+// files have their own test below.
+bool from_freebsd(const std::string& f) { return f.find("/freebsd/") != std::string::npos; }
+
+std::vector<std::string> scenario_files(bool freebsd = false) {
   std::vector<std::string> out;
   for (const auto& e : fs::recursive_directory_iterator("scenarios"))
-    if (e.path().extension() == ".scn") out.push_back(e.path().string());
+    if (e.path().extension() == ".scn" && from_freebsd(e.path().string()) == freebsd) out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -78,6 +85,45 @@ TEST(Scenarios, EveryFindingNamesThePropertiesItBreaks) {
                                  [](const auto& l) { return !l.expect.violates.empty(); });
     EXPECT_TRUE(names_one) << f;
   }
+}
+
+// FreeBSD's ptrace_test.c, translated (scenarios/freebsd/, docs/freebsd-tests.md):
+// under the newest semantics each file fails exactly the expectations
+// scenarios/freebsd/DISAGREEMENTS lists, each with a cause it defines, and
+// model and impl agree on every step.
+TEST(Scenarios, FreeBsdTestsDisagreeExactlyWhereListed) {
+  using Where = std::tuple<std::string, int>;
+  std::set<Where> listed, failed;
+  std::set<std::string> causes;
+  std::ifstream in("scenarios/freebsd/DISAGREEMENTS");
+  ASSERT_TRUE(in) << "scenarios/freebsd/DISAGREEMENTS missing from the test's data";
+  std::string text;
+  while (std::getline(in, text)) {
+    std::istringstream l(text);
+    std::string first, second;
+    l >> first >> second;
+    if (first == "#" && second.size() == 2 && second[0] == 'R') causes.insert(second);
+    if (first.empty() || first[0] == '#') continue;
+    std::string cause;
+    l >> cause;
+    EXPECT_TRUE(causes.count(cause)) << text << ": a cause the file does not define";
+    listed.insert({first, std::stoi(second)});
+  }
+  const auto files = scenario_files(true);
+  ASSERT_GE(files.size(), 12u);
+  ptm::SemanticsScope newest(ptm::kModern);
+  for (const auto& f : files) {
+    std::ostringstream out;
+    const auto sc = ptm::scn::parse_file(f);  // the records point into it
+    auto r = ptm::scn::run_scenario(sc, out, {.quiet = true});
+    EXPECT_EQ(r.divergence, 0) << f << ": model and impl diverge\n" << out.str();
+    for (const auto& st : r.steps)
+      if (st.expectation_failed) failed.insert({fs::path(f).filename().string(), st.line->line});
+  }
+  for (const auto& [f, line] : failed)
+    EXPECT_TRUE(listed.count({f, line})) << f << ":" << line << " fails and is not in DISAGREEMENTS";
+  for (const auto& [f, line] : listed)
+    EXPECT_TRUE(failed.count({f, line})) << f << ":" << line << " is in DISAGREEMENTS and holds now";
 }
 
 }  // namespace
