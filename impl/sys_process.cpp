@@ -283,18 +283,20 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
       }
 
       /* Can't trace an ancestor if you're being traced. */
-      if (curp->p_flag & P_TRACED) {
+      // (delta attach_ancestor_any: traced or not)
+      if ((curp->p_flag & P_TRACED) || delta_on(D_ATTACH_ANCESTOR_ANY)) {
+        bool any = delta_on(D_ATTACH_ANCESTOR_ANY);  // not const: a const bool would be constant-initialised, where delta_on() is false
         // The seed's loop, with a step count: more steps than processes is a cycle.
         int steps = 0;
         std::vector<pid_t> walked;
         for (pp = curp->p_pptr; pp != nullptr; pp = pp->p_pptr) {
           if (pp == p) {
-            error = fail_at(C_ATTACH_ANCESTOR, BSD_EINVAL);
+            error = fail_at(any ? C_ATTACH_ANCESTOR_ANY : C_ATTACH_ANCESTOR, BSD_EINVAL);
             goto fail;
           }
           walked.push_back(pp->p_pid);
           if (++steps > nproc()) {
-            last_check = C_ATTACH_ANCESTOR_LOOP;
+            last_check = any ? C_ATTACH_ANCESTOR_ANY_LOOP : C_ATTACH_ANCESTOR_LOOP;
             throw KernelHang("kern_ptrace: the ancestor walk never ends", walked);
           }
         }

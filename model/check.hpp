@@ -73,6 +73,7 @@ enum CheckId : int {
   // checks that deltas add (model/deltas/): absent from the seed's lists
   C_WEXIT_ESRCH, C_CANDEBUG_UNPRIV_NOT_SELF, C_CANDEBUG_INEXEC_EBUSY,
   C_TRACE_ME_TRACED, C_TRACE_ME_INIT_PARENT, C_NOT_TRACE_STOPPED, C_RESUME_SIGNAL_RANGE,
+  C_ATTACH_ANCESTOR_ANY_LOOP, C_ATTACH_ANCESTOR_ANY,
   C_COUNT
 };
 
@@ -116,9 +117,9 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
   {C_ATTACH_TRACED, "ATTACH_TRACED", "kern_ptrace", 457, 461, "Already traced", K_ERR, BSD_EBUSY, true, ""},
   {C_ATTACH_ANCESTOR_LOOP, "ATTACH_ANCESTOR_LOOP", "kern_ptrace", 463, 471,
    "Can't trace an ancestor if you're being traced. (the p_pptr walk never reaches NULL or p)",
-   K_HANG, 0, true, ""},
+   K_HANG, 0, true, "", -1, D_ATTACH_ANCESTOR_ANY},
   {C_ATTACH_ANCESTOR, "ATTACH_ANCESTOR", "kern_ptrace", 463, 471,
-   "Can't trace an ancestor if you're being traced.", K_ERR, BSD_EINVAL, true, ""},
+   "Can't trace an ancestor if you're being traced.", K_ERR, BSD_EINVAL, true, "", -1, D_ATTACH_ANCESTOR_ANY},
 
   {C_NOT_TRACED, "NOT_TRACED", "kern_ptrace", 492, 496, "not being traced...", K_ERR, BSD_EPERM, true, ""},
   {C_NOT_YOURS, "NOT_YOURS", "kern_ptrace", 498, 502, "not being traced by YOU", K_ERR, BSD_EBUSY, true, ""},
@@ -244,6 +245,12 @@ inline constexpr CheckInfo kChecks[C_COUNT] = {
   {C_RESUME_SIGNAL_RANGE, "RESUME_SIGNAL_RANGE", "kern_ptrace", 0, 0,
    "Zero means do not send any signal (data < 0 || data > _SIG_MAXSIG), for PT_STEP too", K_ERR, BSD_EINVAL, true, "",
    D_RESUME_SIGNAL_RANGE},
+  {C_ATTACH_ANCESTOR_ANY_LOOP, "ATTACH_ANCESTOR_ANY_LOOP", "kern_ptrace", 0, 0,
+   "Can't trace an ancestor, traced or not (the p_pptr walk never reaches NULL or p)", K_HANG, 0, true, "",
+   D_ATTACH_ANCESTOR_ANY},
+  {C_ATTACH_ANCESTOR_ANY, "ATTACH_ANCESTOR_ANY", "kern_ptrace", 0, 0,
+   "Can't trace an ancestor, traced or not: p is on the caller's p_pptr chain", K_ERR, BSD_EINVAL, true, "",
+   D_ATTACH_ANCESTOR_ANY},
 };
 
 // clang-format on

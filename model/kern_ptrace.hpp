@@ -197,6 +197,9 @@ constexpr Step<D, State<D, N>> kern_ptrace(const State<D, N>& s, Int<D> td, Req 
       /* Can't trace an ancestor if you're being traced. */
       check_if(attach, C_ATTACH_ANCESTOR_LOOP, [&] { return curp.P_TRACED && walk.loops; }),
       check_if(attach, C_ATTACH_ANCESTOR, [&] { return curp.P_TRACED && walk.found; }),
+      // delta attach_ancestor_any: the same walk for every caller
+      check_if(attach, C_ATTACH_ANCESTOR_ANY_LOOP, [&] { return walk.loops; }),
+      check_if(attach, C_ATTACH_ANCESTOR_ANY, [&] { return walk.found; }),
       // case PT_READ_I ... PT_SETDBREGS:
       /* not being traced... */
       check_if(tracer_req, C_NOT_TRACED, [&] { return !p.P_TRACED; }),

@@ -28,6 +28,7 @@ enum DeltaId : int {
   D_RESUME_SIGNAL_RANGE,     // the signal-number check covers PT_STEP too
   D_INEXEC_EBUSY,            // p_candebug: P_INEXEC gives EBUSY (not EAGAIN)
   D_UNPRIV_AFTER_SELF,       // p_candebug: unprivileged_proc_debug tested after the self exemption
+  D_ATTACH_ANCESTOR_ANY,     // PT_ATTACH refuses an ancestor of the caller, traced or not (a proposed fix)
   D_COUNT
 };
 
@@ -82,6 +83,10 @@ inline bool has_edits(SemanticsMask m) { return edits_of(m) != nullptr; }
 inline SemanticsMask deltas_of(SemanticsMask m) { return m & ((SemanticsMask{1} << kEditShift) - 1); }
 
 // Is delta d part of the semantics in force? Never during constant evaluation.
+// So never `const bool x = delta_on(d);`: a const integral local is
+// constant-initialised where it can be, and there delta_on() is false for
+// every d (the impl's attach_ancestor_any first read it so, and lockstep
+// caught it); use a plain bool.
 constexpr bool delta_on(int d) {
   if (std::is_constant_evaluated()) return false;
   return (current_semantics() >> d) & 1u;

@@ -51,7 +51,11 @@ int main() {
     }
     for (int c : wanted) {
       std::cout << fmt::format("  {:<28} {}\n", kChecks[c].id, fired(c) ? "decided steps" : "NEVER decided a step");
-      if (m != kModern && !fired(c)) ok = false;  // under modern another delta may mask it (reported only)
+      // Under modern another delta may mask it; a hang entry needs a p_pptr
+      // cycle, a longer path than the guided phase finds (attach_ancestor_any's
+      // takes 20 steps: scenarios/deltas/attach_ancestor_any.scn runs it in
+      // lockstep in scenarios_test). Both are reported only.
+      if (m != kModern && kChecks[c].kind != K_HANG && !fired(c)) ok = false;
     }
     if (!agree) std::cout << "FAIL: model and impl disagree under " << semantics_name(m) << "\n";
     ok = ok && agree;

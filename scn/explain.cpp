@@ -73,7 +73,8 @@ std::string facts(int check, const Ctx& x) {
     case C_ATTACH_SELF: return has_t ? fmt::format("target pid {}, caller pid {}", tp().p_pid, x.P(x.actor).p_pid) : "";
     case C_ATTACH_TRACED: case C_NOT_TRACED:
       return has_t ? fmt::format("P_TRACED({})={}", x.name(t), flag(tp().P_TRACED)) : "";
-    case C_ATTACH_ANCESTOR: case C_ATTACH_ANCESTOR_LOOP: {
+    case C_ATTACH_ANCESTOR: case C_ATTACH_ANCESTOR_LOOP:
+    case C_ATTACH_ANCESTOR_ANY: case C_ATTACH_ANCESTOR_ANY_LOOP: {
       std::string walk;
       int pp = static_cast<int>(x.P(x.actor).p_pptr);
       for (int k = 0; k <= kRunProcs + 1 && pp != NOPROC; ++k, pp = static_cast<int>(x.P(pp).p_pptr))

@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "model/deltas/attach_ancestor_any.hpp"
 #include "model/deltas/attach_clears_sig_stop.hpp"
 #include "model/deltas/detach_real_parent.hpp"
 #include "model/deltas/inexec_ebusy.hpp"
@@ -20,7 +21,7 @@ namespace ptm {
 inline constexpr DeltaInfo kDeltas[D_COUNT] = {
     deltas::trace_me_refusals::info, deltas::wexit_esrch::info,       deltas::trace_stop_required::info,
     deltas::detach_real_parent::info, deltas::attach_clears_sig_stop::info, deltas::resume_signal_range::info,
-    deltas::inexec_ebusy::info,       deltas::unpriv_after_self::info,
+    deltas::inexec_ebusy::info,       deltas::unpriv_after_self::info,     deltas::attach_ancestor_any::info,
 };
 
 consteval bool delta_table_is_indexed() {
@@ -37,7 +38,10 @@ inline constexpr DeltaId kModernDeltas[] = {
     D_TRACE_ME_REFUSALS,   D_WEXIT_ESRCH,         D_TRACE_STOP_REQUIRED, D_DETACH_REAL_PARENT,
     D_ATTACH_CLEARS_SIG_STOP, D_RESUME_SIGNAL_RANGE, D_INEXEC_EBUSY,     D_UNPRIV_AFTER_SELF,
 };
-inline constexpr std::array<DeltaId, 0> kNotModernDeltas = {};  // deltas kept out of `modern`, with the reason
+// Deltas kept out of `modern`, with the reason:
+inline constexpr std::array<DeltaId, 1> kNotModernDeltas = {
+    D_ATTACH_ANCESTOR_ANY,  // a proposed fix (docs/defect-ancestor-cycle.md): no FreeBSD has it
+};
 
 consteval SemanticsMask modern_mask() {
   SemanticsMask m = 0;
