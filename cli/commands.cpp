@@ -234,8 +234,8 @@ int cmd_semantics(bool json) {
               << "\n";
     return 0;
   }
-  fmt::print("Semantics: `seed` (sys_process.c as of 2003), `seed+DELTA[+DELTA...]`, or `modern` (every delta;\n"
-             "`modern-DELTA` leaves one out).\n\n");
+  fmt::print("Semantics: `seed` (sys_process.c as of 2003), `seed+DELTA[+DELTA...]`, or `modern` (the deltas of\n"
+             "today's FreeBSD: those marked modern below; `modern-DELTA` leaves one out, `modern+DELTA` adds one).\n\n");
   fmt::print("Run-time edits of the rules (no rebuild; they compose with deltas, and apply in the order written):\n"
              "  seed-CHECK           CHECK taken out of its list          e.g. seed-ATTACH_TRACED\n"
              "  seed+CHECK=ERRNO     CHECK gives another errno            e.g. seed+ATTACH_TRACED=EPERM\n"
@@ -246,7 +246,9 @@ int cmd_semantics(bool json) {
              "A move stays inside one check list (`ptmodel semantics --json` lists them) and cannot pass a lookup\n"
              "whose result the checks after it read (PFIND).\n\n");
   for (const auto& d : kDeltas) {
-    fmt::print("{}  (model/deltas/{}.hpp)\n  {}\n  FreeBSD: {}\n", d.name, d.name, d.summary, d.history);
+    const bool in_modern = (kModern >> d.id) & 1u;
+    fmt::print("{}  (model/deltas/{}.hpp){}\n  {}\n  FreeBSD: {}\n", d.name, d.name, in_modern ? "  [modern]" : "  [not in modern]",
+               d.summary, d.history);
     auto add = checks_of(d.id, true), rem = checks_of(d.id, false);
     if (!add.empty()) fmt::print("  adds check{} {}\n", add.size() > 1 ? "s" : "", fmt::join(add, ", "));
     if (!rem.empty()) fmt::print("  replaces {}\n", fmt::join(rem, ", "));
@@ -365,7 +367,7 @@ int ptmodel_main(int argc, char** argv) {
   explain->add_option("--semantics", esem, "explain under this semantics (seed, modern or seed+DELTA...)");
   auto* checks = app.add_subcommand("checks", "List every check of the model: id, kernel function, seed lines, outcome");
   checks->add_flag("--json", cjson, "the list as JSON");
-  auto* sems = app.add_subcommand("semantics", "List the deltas a semantics can add to the seed (seed+DELTA..., modern = all)");
+  auto* sems = app.add_subcommand("semantics", "List the deltas a semantics can add to the seed (seed+DELTA...; modern: today's FreeBSD's)");
   bool sjson = false;
   sems->add_flag("--json", sjson, "the list as JSON");
   auto* props = app.add_subcommand("properties", "List the properties the tool checks");

@@ -177,6 +177,8 @@ fi
 expect 2 "one FILE" -- run --dot "$tmp/x.dot" "$data"
 # semantics: the deltas, per-semantics expectations, diff
 expect 0 "inexec_ebusy +\(model/deltas/inexec_ebusy.hpp\)" -- semantics
+expect 0 "attach_ancestor_any +\(model/deltas/attach_ancestor_any.hpp\)  \[not in modern\]" -- semantics
+expect 0 "reap_not_to_self +\(model/deltas/reap_not_to_self.hpp\)  \[modern\]" -- semantics
 expect 0 "CANDEBUG_INEXEC_EBUSY .*\[delta inexec_ebusy only\]" -- checks
 expect 0 "1 passed, 0 failed" -- run --semantics seed "$data/delta_expect.scn"
 expect 0 "1 passed, 0 failed" -- run --semantics seed+inexec_ebusy "$data/delta_expect.scn"

@@ -103,7 +103,10 @@ int Kernel::wait1(thread* td, pid_t pid, int* status, int options, pid_t* retpid
       *status = p->p_xstat;
       // A traced zombie whose original parent is alive goes back to it, unfreed.
       proc* t;
-      if (p->p_oppid && (t = pfind(p->p_oppid)) != nullptr) {
+      // (delta reap_not_to_self: not to the waiter itself; 10.4's
+      // `p->p_oppid != 0 && p->p_oppid != p->p_pptr->p_pid`)
+      bool back = p->p_oppid != 0 && !(delta_on(D_REAP_NOT_TO_SELF) && p->p_oppid == p->p_pptr->p_pid);
+      if (back && (t = pfind(p->p_oppid)) != nullptr) {
         PROC_LOCK(p);
         p->p_oppid = 0;
         proc_reparent(p, t);

@@ -216,8 +216,12 @@ constexpr StepOf<D, N> wait4(const State<D, N>& s, Int<D> td, Int<D> pid, Int<D>
           return D::branch(
               q.p_state == D::num(PRS_ZOMBIE),
               [&] {
-                // A zombie whose p_oppid names a live process is handed to it, not freed.
-                Int<D> op = D::ite(q.p_oppid != D::num(0), pfind<D>(s, q.p_oppid), D::num(NOPROC));
+                // A zombie whose p_oppid names a live process is handed to it, not freed
+                // (delta reap_not_to_self: unless that is the waiter itself).
+                bool not_to_self = delta_on(D_REAP_NOT_TO_SELF);  // not const: semantics.hpp
+                Bool<D> give_back = q.p_oppid != D::num(0);
+                if (not_to_self) give_back = give_back && q.p_oppid != proc_at<D>(s, td).p_pid;
+                Int<D> op = D::ite(give_back, pfind<D>(s, q.p_oppid), D::num(NOPROC));
                 State<D, N> n = D::branch(
                     op != D::num(NOPROC),
                     [&] {

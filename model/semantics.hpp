@@ -1,6 +1,6 @@
 // Semantics: the seed plus a set of named deltas (model/deltas/), each a
 // change FreeBSD made to these rules after the seed. `seed+a+b` applies a and
-// b; `modern` applies every shipped delta.
+// b; `modern` applies the deltas of today's FreeBSD (model/deltas/all.hpp).
 //
 // The semantics in force is a run-time value: the rules ask delta_on(d) where a
 // delta changes an effect, and first_failing() leaves out the checks a delta
@@ -29,6 +29,7 @@ enum DeltaId : int {
   D_INEXEC_EBUSY,            // p_candebug: P_INEXEC gives EBUSY (not EAGAIN)
   D_UNPRIV_AFTER_SELF,       // p_candebug: unprivileged_proc_debug tested after the self exemption
   D_ATTACH_ANCESTOR_ANY,     // PT_ATTACH refuses an ancestor of the caller, traced or not (a proposed fix)
+  D_REAP_NOT_TO_SELF,        // wait4 gives a traced zombie back to p_oppid only when that is not the waiter
   D_COUNT
 };
 

@@ -2,8 +2,9 @@
 //
 //   seed                the seed as it is
 //   seed+a+b            the seed with deltas a and b (model/deltas/)
-//   modern              the seed with every delta (modern+... and seed+modern too)
-//   modern-a            every delta but a
+//   modern              the seed with the deltas of today's FreeBSD, kModernDeltas
+//                       (modern+... and seed+modern too)
+//   modern-a            those but a
 //   seed-CHECK          the seed with CHECK taken out of its list
 //   seed+CHECK=ERRNO    CHECK gives ERRNO instead of its own errno
 //   seed+CHECK<OTHER    CHECK moved to just before OTHER (one list: check_lists())

@@ -125,9 +125,13 @@ TEST(Search, ProofsAndSearchAgreeModern) {
   g_semantics = 0;
   // Of the seed's five within this bound, resume_signal_range repairs
   // XSTAT_VALID, attach_clears_sig_stop ATTACH_STOPS (induction still fails at
-  // takesig: cti only) and wexit_esrch NO_TRACE_OF_EXITING; EXIT_REPORTED_ONCE
-  // and NO_FAULT (init's exit) remain.
-  EXPECT_EQ(violated, 2);
+  // takesig: cti only), wexit_esrch NO_TRACE_OF_EXITING and reap_not_to_self
+  // the EXIT_REPORTED_ONCE of init attaching its own child (the seed's 5-step
+  // witness; the double report by a debugger and then the real parent, which
+  // FreeBSD makes on purpose, needs a second user process:
+  // scenarios/findings/exit_reported_twice.scn under modern); NO_FAULT
+  // (init's exit) remains.
+  EXPECT_EQ(violated, 1);
 }
 
 }  // namespace
