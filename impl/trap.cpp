@@ -157,7 +157,11 @@ ModelOutcome run_op(Kernel& k, const Op& op, const Args<C>& a) {
       int error = k.jail(td);
       return result(k, error, td->td_retval[0]);
     }
-    case OP_GETPPID: return ok(actor->p_pptr ? actor->p_pptr->p_pid : 0);
+    case OP_GETPPID: {
+      // (delta getppid_real_parent: a traced process's real parent, as proc_realparent() finds it)
+      proc* pp = delta_on(D_GETPPID_REAL_PARENT) && (actor->p_flag & P_TRACED) ? k.proc_realparent(actor) : actor->p_pptr;
+      return ok(pp ? pp->p_pid : 0);
+    }
     case OP_SYSCTL: return result(k, k.sysctl_write(op.knob, as_int(a.value)));
     case OP_SWAPOUT: if (proc* p = target_slot()) k.swapout(p); return ok();
     case OP_SWAPIN_BEGIN: if (proc* p = target_slot()) k.swapin_begin(p); return ok();

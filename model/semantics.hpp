@@ -30,6 +30,7 @@ enum DeltaId : int {
   D_UNPRIV_AFTER_SELF,       // p_candebug: unprivileged_proc_debug tested after the self exemption
   D_ATTACH_ANCESTOR_ANY,     // PT_ATTACH refuses an ancestor of the caller, traced or not (a proposed fix)
   D_REAP_NOT_TO_SELF,        // wait4 gives a traced zombie back to p_oppid only when that is not the waiter
+  D_GETPPID_REAL_PARENT,     // getppid() of a traced process returns its real parent, not its tracer
   D_COUNT
 };
 

@@ -7,6 +7,7 @@
 
 #include "model/env.hpp"
 #include "model/kern_ptrace.hpp"
+#include "model/deltas/getppid_real_parent.hpp"
 
 namespace ptm {
 
@@ -159,7 +160,12 @@ constexpr StepOf<D, N> step(const State<D, N>& s, const Op& op, const Args<D>& r
       case OP_SETEGID: return set_id<D>(s, td, SET_EGID, a.value);
       case OP_SETGROUPS: return setgroups<D>(s, td, a.value, a.groups);
       case OP_JAIL: return jail<D>(s, td);
-      case OP_GETPPID: return ok_step<D>(s, pid_of<D>(s, proc_at<D>(s, td).p_pptr));
+      case OP_GETPPID: {
+        // (delta getppid_real_parent: a traced process's real parent)
+        bool real = delta_on(D_GETPPID_REAL_PARENT);  // not const: model/semantics.hpp
+        const Proc<D> p = proc_at<D>(s, td);
+        return ok_step<D>(s, pid_of<D>(s, real ? deltas::getppid_real_parent::parent<D>(s, p) : p.p_pptr));
+      }
       case OP_SYSCTL: return sysctl_write<D>(s, op.knob, a.value);
       case OP_SWAPOUT: return swap<D>(s, a.pid, SWAP_OUT);
       case OP_SWAPIN_BEGIN: return swap<D>(s, a.pid, SWAP_IN_BEGIN);

@@ -1,4 +1,4 @@
-// The shipped deltas and the composite `modern` (every delta). The names of
+// The shipped deltas and the composite `modern` (those of today's FreeBSD). The names of
 // semantics, run-time edits included, are parsed in model/semantics_names.hpp.
 // The shipped deltas touch disjoint checks and effects, so their order in a
 // name does not matter; a name lists each delta at most once.
@@ -9,6 +9,7 @@
 #include "model/deltas/attach_ancestor_any.hpp"
 #include "model/deltas/attach_clears_sig_stop.hpp"
 #include "model/deltas/detach_real_parent.hpp"
+#include "model/deltas/getppid_real_parent.hpp"
 #include "model/deltas/inexec_ebusy.hpp"
 #include "model/deltas/reap_not_to_self.hpp"
 #include "model/deltas/resume_signal_range.hpp"
@@ -23,7 +24,7 @@ inline constexpr DeltaInfo kDeltas[D_COUNT] = {
     deltas::trace_me_refusals::info, deltas::wexit_esrch::info,       deltas::trace_stop_required::info,
     deltas::detach_real_parent::info, deltas::attach_clears_sig_stop::info, deltas::resume_signal_range::info,
     deltas::inexec_ebusy::info,       deltas::unpriv_after_self::info,     deltas::attach_ancestor_any::info,
-    deltas::reap_not_to_self::info,
+    deltas::reap_not_to_self::info,   deltas::getppid_real_parent::info,
 };
 
 consteval bool delta_table_is_indexed() {
@@ -39,7 +40,7 @@ static_assert(delta_table_is_indexed(), "kDeltas[i].id must be i");
 inline constexpr DeltaId kModernDeltas[] = {
     D_TRACE_ME_REFUSALS,   D_WEXIT_ESRCH,         D_TRACE_STOP_REQUIRED, D_DETACH_REAL_PARENT,
     D_ATTACH_CLEARS_SIG_STOP, D_RESUME_SIGNAL_RANGE, D_INEXEC_EBUSY,     D_UNPRIV_AFTER_SELF,
-    D_REAP_NOT_TO_SELF,
+    D_REAP_NOT_TO_SELF,       D_GETPPID_REAL_PARENT,
 };
 // Deltas kept out of `modern`, with the reason:
 inline constexpr std::array<DeltaId, 1> kNotModernDeltas = {
