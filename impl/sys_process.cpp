@@ -284,8 +284,8 @@ int Kernel::kern_ptrace(thread* td, int req, pid_t pid, void* addr, int data) {
 
       /* Can't trace an ancestor if you're being traced. */
       // (delta attach_ancestor_any: traced or not)
-      if ((curp->p_flag & P_TRACED) || delta_on(D_ATTACH_ANCESTOR_ANY)) {
-        bool any = delta_on(D_ATTACH_ANCESTOR_ANY);  // not const: a const bool would be constant-initialised, where delta_on() is false
+      // (`any` not const: a const bool would be constant-initialised, where delta_on() is false)
+      if (bool any = delta_on(D_ATTACH_ANCESTOR_ANY); (curp->p_flag & P_TRACED) || any) {
         // The seed's loop, with a step count: more steps than processes is a cycle.
         int steps = 0;
         std::vector<pid_t> walked;

@@ -29,9 +29,10 @@ int main() {
     std::cout << "\n== " << semantics_name(m) << "\n";
     bool agree = props::check_lockstep(std::cout);
     // The checks this semantics adds, and whether each decided a step.
-    std::vector<int> wanted;
+    // (A hang entry is reported, not wanted: see below.)
+    std::vector<int> wanted, reported;
     for (const auto& c : kChecks)
-      if (c.added_by >= 0 && ((m >> c.added_by) & 1u)) wanted.push_back(c.index);
+      if (c.added_by >= 0 && ((m >> c.added_by) & 1u)) (c.kind == K_HANG ? reported : wanted).push_back(c.index);
     auto fired = [&](int check) {
       for (const auto& [k, n] : props::coverage().fired)
         if (k.second == check && n > 0) return true;
@@ -49,13 +50,17 @@ int main() {
         std::cout << "FAIL: model and impl disagree: " << g.why << "\n";
       }
     }
+    // A hang entry needs a p_pptr cycle, a longer path than the guided phase
+    // finds (attach_ancestor_any's: scenarios/deltas/attach_ancestor_any.scn,
+    // second part, which scenarios_test runs in lockstep): reported only, and
+    // not waited for by the guided phase.
+    for (int c : reported)
+      std::cout << fmt::format("  {:<28} {} (a hang entry: reported only)\n", kChecks[c].id,
+                               fired(c) ? "decided steps" : "NEVER decided a step");
     for (int c : wanted) {
       std::cout << fmt::format("  {:<28} {}\n", kChecks[c].id, fired(c) ? "decided steps" : "NEVER decided a step");
-      // Under modern another delta may mask it; a hang entry needs a p_pptr
-      // cycle, a longer path than the guided phase finds (attach_ancestor_any's
-      // takes 20 steps: scenarios/deltas/attach_ancestor_any.scn runs it in
-      // lockstep in scenarios_test). Both are reported only.
-      if (m != kModern && kChecks[c].kind != K_HANG && !fired(c)) ok = false;
+      // Under modern another delta may mask it (reported only).
+      if (m != kModern && !fired(c)) ok = false;
     }
     if (!agree) std::cout << "FAIL: model and impl disagree under " << semantics_name(m) << "\n";
     ok = ok && agree;

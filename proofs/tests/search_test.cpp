@@ -118,7 +118,7 @@ TEST(Search, ProofsAndSearchAgree) {
   EXPECT_EQ(cross_check(small ? 2 : 3, small ? 5 : 6), small ? 5 : 8);
 }
 
-// modern (every shipped delta): proofs at N = 2, the search to N = 3.
+// modern (the deltas of today's FreeBSD): proofs at N = 2, the search to N = 3.
 TEST(Search, ProofsAndSearchAgreeModern) {
   g_semantics = kModern;
   const int violated = cross_check(2, 5);
