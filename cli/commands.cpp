@@ -218,6 +218,7 @@ int cmd_semantics(bool json) {
                    {"summary", d.summary},
                    {"freebsd", d.history},
                    {"file", fmt::format("model/deltas/{}.hpp", d.name)},
+                   {"modern", ((kModern >> d.id) & 1u) != 0},
                    {"adds_checks", checks_of(d.id, true)},
                    {"removes_checks", checks_of(d.id, false)}});
     nlohmann::json lists = nlohmann::json::array();
@@ -227,7 +228,7 @@ int cmd_semantics(bool json) {
       lists.push_back(ids);
     }
     std::cout << ptm::json_text(nlohmann::json{
-                     {"semantics", {"seed", "modern", "seed+DELTA[+DELTA...]", "modern-DELTA"}},
+                     {"semantics", {"seed", "modern", "seed+DELTA[+DELTA...]", "modern-DELTA", "modern+DELTA"}},
                      {"edits", {"-CHECK", "+CHECK=ERRNO", "+CHECK<CHECK", "+CHECK>CHECK"}},
                      {"deltas", j},
                      {"check_lists", lists}})

@@ -233,6 +233,9 @@ assert {l["alphabet"] for l in j["search"]} == {"search", "complete"}, j["search
 assert j["exit_status"] == 1
 '; then echo "ok: verify --json has verdicts, bounds, witnesses through operations, the search"; else
   echo "FAIL: verify --json lacks what it should say"; fails=$((fails + 1)); fi
+# modern's membership in the JSON: today's FreeBSD's deltas, not the proposed fix
+if "$ptmodel" semantics --json | python3 -c 'import json,sys; d={x["name"]: x["modern"] for x in json.load(sys.stdin)["deltas"]}; sys.exit(0 if d["reap_not_to_self"] and not d["attach_ancestor_any"] else 1)'; then
+  echo "ok: semantics --json marks modern's deltas"; else echo "FAIL: semantics --json modern membership"; fails=$((fails + 1)); fi
 for args in "semantics --json"; do
   if "$ptmodel" $args 2>/dev/null | python3 -c 'import json,sys; json.load(sys.stdin)'; then
     echo "ok: ptmodel $args is JSON"

@@ -21,9 +21,9 @@
 // proc_realparent() does). A fix that holds must refuse a target reachable
 // from the caller through p_pptr or real-parent links.
 //
-// With the delta root can no longer attach init, every
-// process's ancestor; OpenBSD's check (7) exempts init (`tr->ps_pid != 1`),
-// which would leave root a cycle through init, so the delta does not.
+// init, every process's ancestor, is P_SYSTEM and refused by SYSTEM before
+// the walk, so OpenBSD's exemption of init (`tr->ps_pid != 1` in its check
+// (7)) does not arise here.
 //
 // FreeBSD: today's kern_ptrace() keeps the seed's guard (sys_process.c, the
 // `curp->p_flag & P_TRACED` test before the walk); OpenBSD's sys_process.c
